@@ -1,0 +1,161 @@
+"""Windows around pixels, extracted in batches.
+
+A scene is padded once (reflect or zero padding of ``size // 2`` pixels) and kept as a
+band-first tensor; a batch of p×p windows is then a single advanced-indexing gather of
+shape (N, B, p, p). Nothing is materialised for the whole scene: memory is the padded
+cube plus one batch (all 9×9 patches of PaviaU at once would take ~7 GB).
+
+Layouts:
+    ``"1d"``: (N, B) the centre spectrum;
+    ``"2d"``: (N, B, p, p) band-first patches for 2-D CNNs;
+    ``"3d"``: (N, 1, B, p, p) single-channel volumes for 3-D CNNs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .errors import PatchSizeError, ShapeMismatchError, check_choice
+
+LAYOUTS = ("1d", "2d", "3d")
+PADDINGS = ("reflect", "zero")
+
+
+def check_patch_size(size: int, height: int | None = None, width: int | None = None) -> int:
+    """Return ``size`` if it is a valid odd, positive window size for an H×W scene."""
+    if not isinstance(size, (int, np.integer)) or isinstance(size, bool):
+        raise PatchSizeError(f"patch size must be an integer, got {size!r}")
+    size = int(size)
+    if size < 1 or size % 2 == 0:
+        raise PatchSizeError(
+            f"patch size must be a positive odd integer (the window is centred on a pixel), got {size}"
+        )
+    if height is not None and width is not None and size // 2 >= min(height, width):
+        raise PatchSizeError(
+            f"patch size {size} is too large for a {height} x {width} scene "
+            f"(reflect padding needs size // 2 < {min(height, width)})"
+        )
+    return size
+
+
+class PaddedCube:
+    """A scene cube padded once, from which batches of windows are gathered.
+
+    Args:
+        cube: (H, W, B) array or tensor.
+        size: odd window size p (1 for pixels).
+        padding: ``"reflect"`` (mirror without repeating the edge pixel) or ``"zero"``.
+        device: where the padded cube lives (default: the tensor's device, or CPU).
+
+    The padded cube is stored band-first, (B, H + p - 1, W + p - 1), float32.
+    """
+
+    def __init__(
+        self,
+        cube: np.ndarray | torch.Tensor,
+        size: int,
+        padding: str = "reflect",
+        device: torch.device | str | None = None,
+    ) -> None:
+        check_choice("padding", padding, PADDINGS)
+        if cube.ndim != 3:
+            raise ShapeMismatchError(f"cube must be H x W x B, got shape {tuple(cube.shape)}")
+        h, w, b = (int(s) for s in cube.shape)
+        self.size = check_patch_size(size, h, w)
+        self.radius = self.size // 2
+        self.height, self.width, self.n_bands = h, w, b
+        self.padding = padding
+        t = torch.as_tensor(cube, dtype=torch.float32)
+        if device is not None:
+            t = t.to(device)
+        self.device = t.device
+        t = t.permute(2, 0, 1)  # (B, H, W) view
+        r = self.radius
+        if r > 0:
+            mode = "reflect" if padding == "reflect" else "constant"
+            t = F.pad(t.unsqueeze(0), (r, r, r, r), mode=mode).squeeze(0)
+        self.padded = t.contiguous()
+        offs = torch.arange(-r, r + 1, device=self.device)
+        self._dr = offs.view(1, -1, 1)  # row offsets (1, p, 1)
+        self._dc = offs.view(1, 1, -1)  # col offsets (1, 1, p)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the padded cube."""
+        return self.padded.element_size() * self.padded.nelement()
+
+    def extract(
+        self, rows: torch.Tensor | np.ndarray, cols: torch.Tensor | np.ndarray, layout: str = "2d"
+    ) -> torch.Tensor:
+        """Windows centred on (rows[i], cols[i]) in original image coordinates.
+
+        Returns (N, B) for ``"1d"``, (N, B, p, p) for ``"2d"``, (N, 1, B, p, p) for ``"3d"``.
+        """
+        check_choice("layout", layout, LAYOUTS)
+        rows = torch.as_tensor(rows, dtype=torch.long, device=self.device).reshape(-1)
+        cols = torch.as_tensor(cols, dtype=torch.long, device=self.device).reshape(-1)
+        if rows.shape != cols.shape:
+            raise ShapeMismatchError(f"{rows.numel()} rows but {cols.numel()} cols")
+        if rows.numel() and (
+            int(rows.min()) < 0
+            or int(rows.max()) >= self.height
+            or int(cols.min()) < 0
+            or int(cols.max()) >= self.width
+        ):
+            raise ShapeMismatchError(
+                f"centre pixels must lie inside the {self.height} x {self.width} scene"
+            )
+        r = self.radius
+        if layout == "1d":
+            return self.padded[:, rows + r, cols + r].T.contiguous()
+        # padded coordinates of each window pixel: centre + r + offset, offset in [-r, r]
+        rr = (rows + r).view(-1, 1, 1) + self._dr  # (N, p, 1)
+        cc = (cols + r).view(-1, 1, 1) + self._dc  # (N, 1, p)
+        win = self.padded[:, rr, cc]  # (B, N, p, p)
+        win = win.permute(1, 0, 2, 3).contiguous()
+        return win.unsqueeze(1) if layout == "3d" else win
+
+    def iter_batches(
+        self,
+        rows: torch.Tensor | np.ndarray,
+        cols: torch.Tensor | np.ndarray,
+        layout: str = "2d",
+        batch_size: int = 1024,
+    ) -> Iterator[torch.Tensor]:
+        """Yield the windows of the given centres, ``batch_size`` at a time, in order."""
+        rows = torch.as_tensor(rows, dtype=torch.long).reshape(-1)
+        cols = torch.as_tensor(cols, dtype=torch.long).reshape(-1)
+        for start in range(0, rows.numel(), batch_size):
+            yield self.extract(rows[start : start + batch_size], cols[start : start + batch_size], layout)
+
+
+def extract_patches(
+    cube: np.ndarray | torch.Tensor,
+    rows: torch.Tensor | np.ndarray,
+    cols: torch.Tensor | np.ndarray,
+    size: int,
+    layout: str = "2d",
+    padding: str = "reflect",
+    device: torch.device | str | None = None,
+) -> torch.Tensor:
+    """One-shot convenience: windows of size ``size`` around the given centres.
+
+    For many batches from one scene build a :class:`PaddedCube` once instead.
+    """
+    return PaddedCube(cube, size, padding, device).extract(rows, cols, layout)
+
+
+def pixel_coordinates(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices (row-major order) of the True / non-zero pixels of an H×W mask."""
+    rows, cols = np.nonzero(np.asarray(mask))
+    return rows.astype(np.int64), cols.astype(np.int64)
+
+
+def all_pixel_coordinates(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices of every pixel of an H×W scene in row-major order."""
+    rows, cols = np.divmod(np.arange(height * width, dtype=np.int64), width)
+    return rows, cols

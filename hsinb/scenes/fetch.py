@@ -1,0 +1,191 @@
+"""Find data files, and download and verify the ones that are missing.
+
+Search order for a file known by its relative path (``"paviaU/PaviaU.mat"``):
+
+1. an explicit folder passed by the caller;
+2. each folder in the environment variable ``HSINB_DATA`` (``os.pathsep``-separated);
+3. the per-user cache, ``HSINB_CACHE`` or ``~/.cache/hsinb``.
+
+A missing file is downloaded into the cache from :data:`~hsinb.scenes.registry.URLS`,
+verified (sha256 where known, else the git blob id), and only then moved into place: a
+partial or corrupt download never stays where a later run would find it. Set
+``HSINB_OFFLINE=1`` to never try the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from ..errors import ChecksumMismatchError, DataFileNotFoundError
+from .registry import GIT_BLOB, SHA256, URLS
+
+CHUNK = 1 << 20
+
+
+def cache_dir() -> Path:
+    """The per-user download cache (``HSINB_CACHE`` or ``~/.cache/hsinb``)."""
+    return Path(os.environ.get("HSINB_CACHE") or Path.home() / ".cache" / "hsinb")
+
+
+def search_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
+    """The folders searched for data files, in order."""
+    dirs: list[Path] = []
+    if data_dir is not None:
+        dirs.append(Path(data_dir))
+    for entry in os.environ.get("HSINB_DATA", "").split(os.pathsep):
+        if entry.strip():
+            dirs.append(Path(entry.strip()))
+    dirs.append(cache_dir())
+    return list(dict.fromkeys(dirs))
+
+
+def find_file(relpath: str, data_dir: str | os.PathLike | None = None) -> Path | None:
+    """First existing ``folder/relpath`` over :func:`search_dirs`, also trying the bare file
+    name directly inside each folder; None if absent everywhere."""
+    name = Path(relpath).name
+    for d in search_dirs(data_dir):
+        for candidate in (d / relpath, d / name):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    """Hex sha256 of a file's content."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(CHUNK), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def git_blob_id_of(path: str | os.PathLike) -> str:
+    """Git blob id of a file: SHA-1 of ``b"blob <size>\\0" + content``."""
+    h = hashlib.sha1()
+    h.update(f"blob {os.path.getsize(path)}\0".encode())
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(CHUNK), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def verify_file(path: str | os.PathLike, relpath: str) -> str:
+    """Check ``path`` against the known checksum of ``relpath``.
+
+    Returns ``"sha256"``, ``"git-blob"`` or ``"unverified"`` (no checksum is published);
+    raises :class:`ChecksumMismatchError` on a mismatch.
+    """
+    if relpath in SHA256:
+        got, want, kind = sha256_of(path), SHA256[relpath], "sha256"
+    elif relpath in GIT_BLOB:
+        got, want, kind = git_blob_id_of(path), GIT_BLOB[relpath], "git-blob"
+    else:
+        return "unverified"
+    if got != want:
+        raise ChecksumMismatchError(
+            f"{path} does not match the published {kind} of {relpath}: expected {want}, got "
+            f"{got}. The file is corrupt or a different version; delete it and download again."
+        )
+    return kind
+
+
+def expand_url(url: str) -> list[str]:
+    """``.../part.{0..9}`` → the ten part URLs, in order; any other URL → [url]."""
+    m = re.search(r"\{(\d+)\.\.(\d+)\}", url)
+    if not m:
+        return [url]
+    lo, hi = int(m.group(1)), int(m.group(2))
+    return [url[: m.start()] + str(i) + url[m.end() :] for i in range(lo, hi + 1)]
+
+
+def _offline() -> bool:
+    return os.environ.get("HSINB_OFFLINE", "").lower() not in ("", "0", "false", "no")
+
+
+def _not_found(relpath: str, data_dir, reason: str) -> DataFileNotFoundError:
+    places = "\n".join(f"  - {d / relpath}" for d in search_dirs(data_dir))
+    url = URLS.get(relpath, "(no public URL registered)")
+    return DataFileNotFoundError(
+        f"data file {relpath!r} not found. Looked in:\n{places}\n"
+        f"Download: {reason}\nSource: {url}\n"
+        f"To place it by hand, download it from the source and save it as "
+        f"{cache_dir() / relpath} (or under any folder listed in HSINB_DATA, as "
+        f"<folder>/{relpath})."
+    )
+
+
+def download(url: str, dest: Path, relpath: str, timeout: float = 60.0, progress: bool = True) -> Path:
+    """Download ``url`` (or its parts, concatenated) to ``dest`` atomically, verified."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=dest.name + ".", suffix=".part", dir=dest.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for part in expand_url(url):
+                _stream(part, out, timeout, progress and not os.environ.get("CI"))
+        verify_file(tmp, relpath)
+        os.replace(tmp, dest)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return dest
+
+
+def _stream(url: str, out, timeout: float, progress: bool) -> None:
+    req = urllib.request.Request(url, headers={"User-Agent": "hsinb (python urllib)"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        total = int(resp.headers.get("Content-Length") or 0) or None
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=total, unit="B", unit_scale=True, desc=url.rsplit("/", 1)[-1])
+        try:
+            shutil.copyfileobj(_Counting(resp, bar), out, CHUNK)
+        finally:
+            if bar is not None:
+                bar.close()
+
+
+class _Counting:
+    def __init__(self, stream, bar) -> None:
+        self.stream, self.bar = stream, bar
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.stream.read(n)
+        if self.bar is not None:
+            self.bar.update(len(data))
+        return data
+
+
+def fetch_file(
+    relpath: str,
+    data_dir: str | os.PathLike | None = None,
+    download_missing: bool = True,
+    timeout: float = 60.0,
+) -> Path:
+    """Path of ``relpath``: found locally, or downloaded into the cache and verified.
+
+    Raises :class:`DataFileNotFoundError` naming every place searched, the URL and how to
+    place the file by hand; :class:`ChecksumMismatchError` for a corrupt download.
+    """
+    found = find_file(relpath, data_dir)
+    if found is not None:
+        return found
+    if relpath not in URLS:
+        raise _not_found(relpath, data_dir, "no public source is registered for this file")
+    if not download_missing or _offline():
+        raise _not_found(relpath, data_dir, "disabled (download=False or HSINB_OFFLINE is set)")
+    dest = cache_dir() / relpath
+    try:
+        return download(URLS[relpath], dest, relpath, timeout=timeout)
+    except ChecksumMismatchError:
+        raise
+    except OSError as exc:  # URLError, timeouts, refused connections
+        raise _not_found(relpath, data_dir, f"failed ({exc})") from exc

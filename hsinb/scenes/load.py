@@ -1,0 +1,254 @@
+"""``load_scene``: one entry point for registered, simulated and your own scenes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InvalidValuesError, ShapeMismatchError, UnknownSceneError
+from .fetch import fetch_file, verify_file
+from .matfile import read_mat_variable, read_mat_variables
+from .registry import SIMULATED_SCENES, SceneSpec, get_spec, list_scenes
+from .scene import Scene
+
+
+def load_scene(
+    name: str,
+    data_dir: str | os.PathLike | None = None,
+    download: bool = True,
+    normalise: str = "none",
+    seed: int = 0,
+    difficulty: float = 1.0,
+    verify: bool = False,
+    **simulator_options,
+) -> Scene:
+    """Load a scene by name.
+
+    Args:
+        name: a registered scene (``hsinb.list_scenes()``): a real one (``"paviaU"``,
+            ``"samson"``, ``"salinas_a"``, ...), the built-in ``"demo"`` (no file needed),
+            ``"synthetic-c"`` (paper C's mixing scene, needs the USGS library) or a
+            stand-in ``"<scene>-sim"`` (real label map, simulated spectra).
+        data_dir: a folder searched first (then ``HSINB_DATA``, then the cache).
+        download: fetch missing files from their public source into the cache.
+        normalise: ``"none"``, ``"band_standardise"``, ``"global_minmax"`` or
+            ``"pixel_unit_norm"`` (see :meth:`Scene.normalised`).
+        seed, difficulty, simulator_options: for simulated scenes only.
+        verify: also check local files against their published checksums.
+    """
+    if name in SIMULATED_SCENES:
+        scene = _simulate(name, data_dir, download, seed, difficulty, **simulator_options)
+    else:
+        if simulator_options:
+            raise TypeError(f"{name!r} is a real scene; options {sorted(simulator_options)} "
+                            "apply to simulated scenes only")
+        spec = get_spec(name) if not name.endswith("-sim") else None
+        if spec is None:
+            raise UnknownSceneError(f"unknown scene {name!r}; known: {', '.join(list_scenes())}")
+        scene = _load_registered(spec, data_dir, download, verify)
+    return scene if normalise == "none" else scene.normalised(normalise)
+
+
+def _path(relpath: str, data_dir, download: bool, verify: bool) -> Path:
+    path = fetch_file(relpath, data_dir, download_missing=download)
+    if verify:
+        verify_file(path, relpath)
+    return path
+
+
+def load_label_maps(
+    name: str, data_dir: str | os.PathLike | None = None, download: bool = True
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The real label map (H, W) of a registered scene, 1..C, and its official split maps.
+
+    Needs only the label files, not the cube (the stand-ins are built on these).
+    """
+    spec = get_spec(name)
+    splits: dict[str, np.ndarray] = {}
+    for key, (relpath, var) in spec.splits.items():
+        splits[key] = _remap(read_mat_variable(_path(relpath, data_dir, download, False), var), spec)
+    if spec.labels_file:
+        labels = read_mat_variable(_path(spec.labels_file, data_dir, download, False), spec.labels_var)
+        labels = _remap(labels, spec)
+    elif spec.labels_sum_of:
+        labels = sum(splits[k] for k in spec.labels_sum_of)
+        overlap = sum((splits[k] > 0).astype(int) for k in spec.labels_sum_of)
+        if overlap.max() > 1:
+            raise InvalidValuesError(f"{name}: split maps {spec.labels_sum_of} overlap")
+    else:
+        raise InvalidValuesError(f"{name} has no label map")
+    return np.asarray(labels, dtype=np.int64), splits
+
+
+def _remap(labels: np.ndarray, spec: SceneSpec) -> np.ndarray:
+    """Map the file's label ids to 1..C (0 stays unlabelled)."""
+    labels = np.asarray(labels).astype(np.int64)
+    if spec.label_ids is None:
+        return labels
+    lut = np.zeros(max(spec.label_ids) + 1, dtype=np.int64)
+    lut[list(spec.label_ids)] = np.arange(1, len(spec.label_ids) + 1)
+    unknown = np.setdiff1d(np.unique(labels), [0, *spec.label_ids])
+    if unknown.size:
+        raise InvalidValuesError(f"{spec.name}: unexpected label ids {unknown.tolist()}")
+    return lut[labels]
+
+
+def _load_registered(spec: SceneSpec, data_dir, download: bool, verify: bool) -> Scene:
+    cube_path = _path(spec.cube_file, data_dir, download, verify)
+    meta: dict = {"wavelength_note": spec.wavelength_note, "gsd_m": spec.gsd_m}
+    if spec.label_ids:
+        meta["original_label_ids"] = list(spec.label_ids)
+    abundances = endmembers = None
+    endmember_names = None
+    split_maps: dict[str, np.ndarray] = {}
+    if spec.kind == "samson":
+        cube, abundances, endmembers = _read_samson(spec, cube_path, data_dir, download, verify)
+        labels = abundances.argmax(axis=2) + 1
+        endmember_names = list(spec.class_names)
+        sources = [cube_path, fetch_file(spec.extra_files[0], data_dir, download)]
+    elif spec.kind == "anomaly":
+        data = read_mat_variables(cube_path, [spec.cube_var, "map"])
+        cube = data[spec.cube_var]
+        labels = np.zeros(cube.shape[:2], dtype=np.int64)
+        meta["anomaly_mask"] = data["map"].astype(bool)
+        sources = [cube_path]
+    else:
+        cube = read_mat_variable(cube_path, spec.cube_var)
+        labels, split_maps = load_label_maps(spec.name, data_dir, download)
+        sources = [cube_path, *(fetch_file(f, data_dir, download) for f in spec.label_files)]
+    if tuple(cube.shape) != spec.shape:
+        raise ShapeMismatchError(
+            f"{spec.name}: {cube_path} holds a cube of shape {cube.shape}, expected {spec.shape}; "
+            "is it the right (corrected) version of the file?"
+        )
+    return Scene(
+        name=spec.name,
+        cube=np.asarray(cube, dtype=np.float32),
+        labels=labels,
+        class_names=list(spec.class_names),
+        wavelengths=spec.wavelengths(),
+        sensor=spec.sensor,
+        rgb_bands=spec.default_rgb(),
+        abundances=abundances,
+        endmembers=endmembers,
+        endmember_names=endmember_names,
+        split_maps=split_maps,
+        simulated=False,
+        source="; ".join(str(p) for p in dict.fromkeys(sources)),
+        units=spec.units,
+        meta=meta,
+    )
+
+
+def _read_samson(spec: SceneSpec, cube_path: Path, data_dir, download: bool, verify: bool):
+    """Samson: V is bands x pixels with pixels in column-major (MATLAB) order of a 95x95
+    image; A (3 x pixels) uses the same order (checked in the tests against V)."""
+    h, w, b = spec.shape
+    v = read_mat_variable(cube_path, spec.cube_var)
+    ref = read_mat_variables(_path(spec.extra_files[0], data_dir, download, verify), ["A", "M"])
+    if v.shape != (b, h * w):
+        raise ShapeMismatchError(f"samson: V is {v.shape}, expected {(b, h * w)}")
+    cube = v.T.reshape((h, w, b), order="F")
+    abundances = ref["A"].T.reshape((h, w, -1), order="F").astype(np.float32)
+    return cube, abundances, ref["M"].astype(np.float32)
+
+
+def load_scene_file(
+    path: str | os.PathLike,
+    cube_var: str | None = None,
+    labels_var: str | None = None,
+    labels_path: str | os.PathLike | None = None,
+    class_names: list[str] | None = None,
+    wavelengths: np.ndarray | None = None,
+    name: str | None = None,
+    sensor: str = "unknown",
+    units: str = "unknown",
+) -> Scene:
+    """Bring your own scene: a ``.mat`` file (v5 or v7.3) or an ENVI header/image.
+
+    For ``.mat``: ``cube_var`` names the H×W×B cube, ``labels_var`` the H×W label map (in the
+    same file, or in ``labels_path``). For ENVI (``.hdr``): the image next to the header is
+    read with ``spectral``; wavelengths and band names come from the header when present;
+    labels from ``labels_path`` (a .mat with ``labels_var``) or none. Labels are used as
+    stored (0 = unlabelled); class names default to ``"class 1"``, ``"class 2"``, ...
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"scene file {path} does not exist")
+    if path.suffix.lower() == ".hdr":
+        cube, wl = _read_envi(path)
+        wavelengths = wavelengths if wavelengths is not None else wl
+    else:
+        if cube_var is None:
+            raise TypeError("cube_var is required for a .mat file")
+        cube = read_mat_variable(path, cube_var)
+    if labels_var is not None:
+        labels = read_mat_variable(Path(labels_path) if labels_path else path, labels_var)
+    else:
+        labels = np.zeros(cube.shape[:2], dtype=np.int64)
+    from .scene import _as_label_map
+
+    labels = _as_label_map(labels, f"{path} labels")
+    n_classes = int(labels.max(initial=0))
+    names = list(class_names) if class_names else [f"class {i}" for i in range(1, n_classes + 1)]
+    return Scene(
+        name=name or path.stem,
+        cube=np.asarray(cube, dtype=np.float32),
+        labels=labels,
+        class_names=names,
+        wavelengths=wavelengths,
+        sensor=sensor,
+        source=str(path),
+        units=units,
+    )
+
+
+def _read_envi(header: Path) -> tuple[np.ndarray, np.ndarray | None]:
+    import spectral.io.envi as envi
+
+    img = envi.open(str(header))
+    cube = np.asarray(img.load(), dtype=np.float32)
+    wl = img.metadata.get("wavelength")
+    if wl is None:
+        return cube, None
+    wl = np.asarray([float(x) for x in wl])
+    units = str(img.metadata.get("wavelength units", "nm")).lower()
+    if units.startswith(("micro", "um", "µm")) or wl.max() < 30:
+        wl = wl * 1000.0
+    return cube, wl
+
+
+def _simulate(name: str, data_dir, download: bool, seed: int, difficulty: float, **options) -> Scene:
+    from . import simulate
+
+    if name == "demo":
+        return simulate.make_demo_scene(seed=seed, **options)
+    if name == "synthetic-c":
+        library = fetch_file("usgs_library/USGS_1995_Library.mat", data_dir, download)
+        return simulate.make_paper_c_scene(seed=seed, library_path=library, **options)
+    real = name[: -len("-sim")]
+    spec = get_spec(real)
+    labels, splits = load_label_maps(real, data_dir, download)
+    library = None
+    lib_path = None
+    try:
+        lib_path = fetch_file("usgs_library/USGS_1995_Library.mat", data_dir, download)
+    except FileNotFoundError:
+        lib_path = None
+    if lib_path is not None:
+        from .library import load_usgs_library
+
+        library = load_usgs_library(lib_path)
+    return simulate.make_standin(
+        real,
+        labels,
+        splits,
+        list(spec.class_names),
+        spec.wavelengths(),
+        difficulty=difficulty,
+        seed=seed,
+        library=library,
+        **options,
+    )
