@@ -1,0 +1,99 @@
+"""Command line: ``hsinb scenes | fetch | grid | aggregate``.
+
+Examples::
+
+    hsinb scenes
+    hsinb fetch paviaU                      # download + verify into the cache
+    hsinb grid notebooks/03_supervised_baseline.ipynb results/runs/a1-sup \\
+        -p scene paviaU-sim -p K 5 6 7 8 9 10 -p seed 0 1 2 3 4 --workers 2
+    hsinb aggregate results/runs/a1-sup --by scene K --metrics OA kappa --scale 100 \\
+        --out results/tables/a1_supervised
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import shlex
+import sys
+
+
+def _value(text: str):
+    """Parse a command-line value: Python literal when it is one, else the string."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    ap = argparse.ArgumentParser(prog="hsinb", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("scenes", help="list the known scenes")
+    f = sub.add_parser("fetch", help="find or download (and verify) a scene's files")
+    f.add_argument("scene")
+    f.add_argument("--data-dir")
+    g = sub.add_parser("grid", help="run a notebook over a parameter grid with papermill")
+    g.add_argument("notebook")
+    g.add_argument("out_dir")
+    g.add_argument("-p", "--param", nargs="+", action="append", default=[], metavar=("NAME", "VALUE"),
+                   help="a parameter and its value(s); repeat for each parameter")
+    g.add_argument("--workers", type=int, default=1)
+    g.add_argument("--shard", help="i/n: run every n-th combination starting at i")
+    g.add_argument("--kernel")
+    a = sub.add_parser("aggregate", help="mean ± std tables from run records")
+    a.add_argument("records")
+    a.add_argument("--by", nargs="+", required=True)
+    a.add_argument("--metrics", nargs="+", required=True)
+    a.add_argument("--scale", type=float, default=1.0)
+    a.add_argument("--digits", type=int, default=1)
+    a.add_argument("--paper", help="CSV of published values with the --by columns and metric columns")
+    a.add_argument("--out", required=True, help="output stem: writes <out>.csv and <out>.md")
+    a.add_argument("--note", default="")
+    args = ap.parse_args(argv)
+
+    if args.cmd == "scenes":
+        from .scenes import SCENES, SIMULATED_SCENES
+
+        for name, spec in SCENES.items():
+            h, w, b = spec.shape
+            print(f"{name:22s} real       {spec.sensor:10s} {h}x{w}x{b}  {len(spec.class_names)} classes")
+        for name in SIMULATED_SCENES:
+            print(f"{name:22s} simulated")
+        return 0
+    if args.cmd == "fetch":
+        from .scenes import fetch_file, get_spec, verify_file
+
+        for rel in get_spec(args.scene).files:
+            path = fetch_file(rel, args.data_dir)
+            print(f"{rel}: {path} ({verify_file(path, rel)})")
+        return 0
+    if args.cmd == "grid":
+        from .grid import run_grid
+
+        grid = {p[0]: [_value(v) for v in p[1:]] for p in args.param}
+        shard = tuple(int(x) for x in args.shard.split("/")) if args.shard else None
+        report = run_grid(args.notebook, grid, args.out_dir, workers=args.workers, shard=shard,
+                          kernel_name=args.kernel)
+        print(report)
+        return 0 if report.ok else 1
+    if args.cmd == "aggregate":
+        import pandas as pd
+
+        from .grid import aggregate, collect, format_table, write_table
+
+        runs = collect(args.records)
+        agg = aggregate(runs, args.by, args.metrics, args.scale)
+        paper = pd.read_csv(args.paper) if args.paper else None
+        table = format_table(agg, args.by, args.metrics, paper, args.digits)
+        command = "hsinb " + " ".join(shlex.quote(x) for x in argv)
+        csv_path, md_path = write_table(table, args.out, command, args.note)
+        print(f"wrote {csv_path} and {md_path}")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,298 @@
+"""Many runs: execute a parameterised notebook over a grid, and aggregate the records.
+
+Runner (:func:`run_grid`): every combination of the given parameter lists is executed with
+papermill (a local process pool by default). Each run receives ``record_path`` and must
+write its JSON record there at the end (``hsinb.records.write_record``); a run whose record
+exists is skipped, so an interrupted grid resumes where it stopped. Executed notebooks are
+written to a temporary name and renamed only once the run has succeeded: no half-written
+file is ever left under a final name. ``shard=(i, n)`` runs every n-th combination, for
+spreading one grid over cluster jobs that share the output folder.
+
+Layout of ``out_dir``::
+
+    grid.json              the grid, the notebook and the command
+    records/<key>.json     one record per finished run
+    notebooks/<key>.ipynb  the executed notebook of that run
+    failed/<key>.txt       the error of a failed run (removed when it later succeeds)
+
+Aggregator (:func:`collect`, :func:`aggregate`, :func:`write_table`): records → one row per
+run → mean ± std per group over seeds, as CSV and Markdown, optionally beside published
+values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import shlex
+import sys
+import traceback
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import UnknownParameterError
+from .records import atomic_write_text, iter_records
+
+RESERVED = ("record_path",)
+
+
+# ----------------------------------------------------------------------------- runner
+def notebook_parameters(notebook: str | os.PathLike) -> dict[str, Any]:
+    """Parameters declared in the notebook's ``parameters`` cell (name -> default text)."""
+    import papermill as pm
+
+    return {k: v.get("default") for k, v in pm.inspect_notebook(str(notebook)).items()}
+
+
+def expand_grid(grid: dict[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the lists in ``grid`` (a scalar counts as a one-item list), in a
+    stable order: the last key varies fastest."""
+    keys = list(grid)
+    values = [v if isinstance(v, (list, tuple)) else [v] for v in grid.values()]
+    return [dict(zip(keys, combo)) for combo in itertools.product(*values)]
+
+
+def run_key(params: dict[str, Any]) -> str:
+    """File-name-safe key of a parameter combination, readable and unique."""
+    parts = []
+    for k in sorted(params):
+        v = params[k]
+        text = json.dumps(v) if isinstance(v, (list, dict)) else str(v)
+        parts.append(f"{k}={text}")
+    readable = "_".join(parts)
+    safe = "".join(ch if ch.isalnum() or ch in "=-.+" else "_" for ch in readable)
+    digest = hashlib.sha1(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:8]
+    return f"{safe[:120]}_{digest}"
+
+
+@dataclass
+class GridReport:
+    """What :func:`run_grid` did."""
+
+    total: int
+    skipped: list[str] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def __str__(self) -> str:
+        return (f"grid: {self.total} runs, {len(self.skipped)} already recorded, "
+                f"{len(self.done)} run now, {len(self.failed)} failed")
+
+
+def run_grid(
+    notebook: str | os.PathLike,
+    grid: dict[str, Sequence[Any]],
+    out_dir: str | os.PathLike,
+    fixed: dict[str, Any] | None = None,
+    workers: int = 1,
+    shard: tuple[int, int] | None = None,
+    kernel_name: str | None = None,
+    progress: bool = True,
+    threads_per_run: int | None = None,
+) -> GridReport:
+    """Execute ``notebook`` for every combination of ``grid`` (plus ``fixed`` parameters).
+
+    Unknown parameter names raise :class:`UnknownParameterError` before anything runs.
+    ``workers`` > 1 runs that many notebooks at once in a process pool; each run's torch
+    uses ``threads_per_run`` threads (default: cores // workers).
+    """
+    notebook = Path(notebook).resolve()
+    out = Path(out_dir).resolve()
+    fixed = dict(fixed or {})
+    declared = notebook_parameters(notebook)
+    unknown = sorted(k for k in {*grid, *fixed} if k not in declared or k in RESERVED)
+    if unknown:
+        raise UnknownParameterError(
+            f"{notebook.name} has no parameter {', '.join(map(repr, unknown))}; its parameters "
+            f"are: {', '.join(declared)}"
+        )
+    if "record_path" not in declared:
+        raise UnknownParameterError(f"{notebook.name} must declare a 'record_path' parameter")
+    overlap = set(grid) & set(fixed)
+    if overlap:
+        raise ValueError(f"parameters {sorted(overlap)} are both varied and fixed")
+    combos = [{**fixed, **c} for c in expand_grid(grid)]
+    if shard is not None:
+        i, n = shard
+        if not 0 <= i < n:
+            raise ValueError(f"shard {i}/{n}: need 0 <= i < n")
+        combos = combos[i::n]
+    for sub in ("records", "notebooks", "failed"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    _clean_stale_tmp(out)
+    atomic_write_text(out / "grid.json", json.dumps({
+        "notebook": str(notebook), "grid": grid, "fixed": fixed, "shard": shard,
+        "command": " ".join(shlex.quote(a) for a in sys.argv)}, indent=2, default=str) + "\n")
+
+    report = GridReport(total=len(combos))
+    todo = []
+    for params in combos:
+        key = run_key(params)
+        if (out / "records" / f"{key}.json").exists():
+            report.skipped.append(key)
+        else:
+            todo.append((key, params))
+    threads = threads_per_run or max(1, (os.cpu_count() or 1) // max(1, workers))
+    bar = _progress(len(combos), len(report.skipped), progress)
+    jobs = [(str(notebook), str(out), key, params, kernel_name, threads) for key, params in todo]
+    try:
+        if workers <= 1:
+            for job in jobs:
+                _collect(report, _run_one(*job), bar)
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                pending = {pool.submit(_run_one, *job) for job in jobs}
+                try:
+                    while pending:
+                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        for f in finished:
+                            _collect(report, f.result(), bar)
+                except KeyboardInterrupt:
+                    for f in pending:
+                        f.cancel()
+                    raise
+    finally:
+        if bar is not None:
+            bar.close()
+    return report
+
+
+def _progress(total: int, initial: int, enabled: bool):
+    if not enabled or os.environ.get("CI"):
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, desc="grid", unit="run")
+
+
+def _collect(report: GridReport, result: tuple[str, str | None], bar) -> None:
+    key, error = result
+    if error is None:
+        report.done.append(key)
+    else:
+        report.failed[key] = error
+        print(f"grid: run {key} failed: {error.strip().splitlines()[-1] if error.strip() else error}",
+              file=sys.stderr)
+    if bar is not None:
+        bar.update(1)
+
+
+def _clean_stale_tmp(out: Path) -> None:
+    for p in (out / "notebooks").glob(".*.tmp*"):
+        p.unlink(missing_ok=True)
+
+
+def _run_one(notebook: str, out: str, key: str, params: dict[str, Any], kernel_name: str | None,
+             threads: int) -> tuple[str, str | None]:
+    """Execute one combination; returns (key, None) or (key, error text)."""
+    import papermill as pm
+
+    out_p = Path(out)
+    record = out_p / "records" / f"{key}.json"
+    final_nb = out_p / "notebooks" / f"{key}.ipynb"
+    tmp_nb = out_p / "notebooks" / f".{key}.tmp{os.getpid()}.ipynb"
+    failed = out_p / "failed" / f"{key}.txt"
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(threads)
+    try:
+        pm.execute_notebook(notebook, str(tmp_nb), parameters={**params, "record_path": str(record)},
+                            kernel_name=kernel_name, progress_bar=False, cwd=str(Path(notebook).parent))
+        if not record.exists():
+            raise RuntimeError(f"the notebook finished without writing its record {record}")
+        os.replace(tmp_nb, final_nb)
+        failed.unlink(missing_ok=True)
+        return key, None
+    except Exception:  # noqa: BLE001 - any failure of a run is reported, the grid goes on
+        atomic_write_text(failed, json.dumps(params, default=str) + "\n" + traceback.format_exc())
+        return key, traceback.format_exc(limit=3)
+    finally:
+        tmp_nb.unlink(missing_ok=True)
+
+
+# ----------------------------------------------------------------------------- aggregation
+def collect(folder: str | os.PathLike):
+    """One row per record under ``folder``: its parameters and its scalar metrics."""
+    import pandas as pd
+
+    rows = []
+    for path, rec in iter_records(folder):
+        if "params" not in rec or "metrics" not in rec:
+            continue
+        row = {k: v for k, v in rec["params"].items() if k not in RESERVED}
+        row.update({k: v for k, v in rec["metrics"].items() if isinstance(v, (int, float))})
+        row["_record"] = str(path)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def aggregate(runs, by: Sequence[str], metrics: Sequence[str], scale: float = 1.0):
+    """Mean, std (sample, ddof=1) and count of each metric per group of ``by``.
+
+    ``scale`` multiplies the metrics first (100 for percentages).
+    """
+    missing = [c for c in [*by, *metrics] if c not in runs.columns]
+    if missing:
+        raise UnknownParameterError(f"no column {missing} in the records; columns: {list(runs.columns)}")
+    frame = runs[[*by, *metrics]].copy()
+    frame[list(metrics)] = frame[list(metrics)] * scale
+    g = frame.groupby(list(by), sort=True, dropna=False)
+    out = g[list(metrics)].agg(["mean", "std"])
+    out.columns = [f"{m}_{s}" for m, s in out.columns]
+    out["n"] = g.size()
+    return out.reset_index()
+
+
+def format_table(agg, by: Sequence[str], metrics: Sequence[str], paper=None, digits: int = 1):
+    """Strings "mean ± std" per metric, with the published value beside when ``paper`` (a
+    DataFrame with the ``by`` columns and metric columns) has it."""
+    import pandas as pd
+
+    table = agg[list(by)].copy()
+    for m in metrics:
+        mean, std = agg[f"{m}_mean"], agg[f"{m}_std"].fillna(0.0)
+        table[m] = [f"{a:.{digits}f} ± {s:.{digits}f}" for a, s in zip(mean, std)]
+    table["n"] = agg["n"]
+    if paper is not None:
+        paper = paper.rename(columns={m: f"{m} (paper)" for m in metrics if m in paper.columns})
+        table = table.merge(paper, on=list(by), how="left")
+        cols = list(by)
+        for m in metrics:
+            cols.append(m)
+            if f"{m} (paper)" in table.columns:
+                cols.append(f"{m} (paper)")
+        table = table[[*cols, "n"]]
+    return pd.DataFrame(table)
+
+
+def to_markdown(table) -> str:
+    """A GitHub Markdown table of a DataFrame (no extra dependency)."""
+    cols = [str(c) for c in table.columns]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    for row in table.itertuples(index=False):
+        lines.append("| " + " | ".join("" if _isnan(v) else str(v) for v in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _isnan(v) -> bool:
+    return isinstance(v, float) and v != v
+
+
+def write_table(table, stem: str | os.PathLike, command: str, note: str = "") -> tuple[Path, Path]:
+    """Write ``table`` as ``<stem>.csv`` and ``<stem>.md`` (atomically); the Markdown file
+    carries the command that produced it and an optional note."""
+    stem = Path(stem)
+    csv_path = atomic_write_text(stem.with_suffix(".csv"), table.to_csv(index=False))
+    md = f"{to_markdown(table)}\nProduced by: `{command}`\n"
+    if note:
+        md += f"\n{note.strip()}\n"
+    md_path = atomic_write_text(stem.with_suffix(".md"), md)
+    return csv_path, md_path

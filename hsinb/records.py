@@ -1,0 +1,142 @@
+"""What a run leaves behind: one JSON record, written atomically.
+
+A record holds the parameters, seed, split identity, metrics, the versions of the
+packages and the git commit of this repo, the device, the wall time and when it ran.
+Records are the only source of reported numbers: tables are aggregated from them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file and ``os.replace``: readers see
+    the old file or the whole new one, never half of it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def git_commit(repo: str | os.PathLike = REPO_ROOT) -> dict[str, Any]:
+    """The repo's HEAD commit and whether the work tree has uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True,
+                              text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip() != ""
+        return {"commit": head, "dirty": dirty}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+
+
+def environment() -> dict[str, Any]:
+    """Versions of Python, hsinb and its main dependencies, and the host."""
+    import torch
+
+    from . import __version__
+
+    versions = {"python": platform.python_version(), "hsinb": __version__, "torch": torch.__version__,
+                "numpy": np.__version__}
+    for mod in ("scipy", "sklearn"):
+        try:
+            versions[mod] = __import__(mod).__version__
+        except ImportError:
+            pass
+    return {"versions": versions, "host": platform.node(), "platform": platform.platform()}
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, Path):
+        return str(x)
+    if hasattr(x, "item") and hasattr(x, "numel") and x.numel() == 1:  # 0-d tensor
+        return x.item()
+    return x
+
+
+class RunTimer:
+    """Wall-clock timer for a run: ``t = RunTimer(); ...; t.seconds``."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.started_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.start
+
+
+def make_record(
+    params: dict[str, Any],
+    metrics: dict[str, Any],
+    seed: int | None = None,
+    split: dict[str, Any] | None = None,
+    device: str | None = None,
+    timer: RunTimer | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Assemble a record (see the module docstring); ``split`` is ``Split.describe()``."""
+    rec = {
+        "params": params,
+        "seed": seed if seed is not None else params.get("seed"),
+        "split": split,
+        "metrics": metrics,
+        "device": device,
+        "wall_time_s": None if timer is None else round(timer.seconds, 3),
+        "started_at": None if timer is None else timer.started_at,
+        "finished_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "git": git_commit(),
+        **environment(),
+    }
+    if extra:
+        rec["extra"] = extra
+    return _jsonable(rec)
+
+
+def write_record(path: str | os.PathLike, record: dict[str, Any]) -> Path:
+    """Write ``record`` as indented JSON to ``path``, atomically."""
+    return atomic_write_text(path, json.dumps(_jsonable(record), indent=2, sort_keys=False) + "\n")
+
+
+def read_record(path: str | os.PathLike) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def iter_records(folder: str | os.PathLike) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """(path, record) for every ``*.json`` record under ``folder`` (recursively), sorted."""
+    for p in sorted(Path(folder).rglob("*.json")):
+        if p.name.startswith("."):
+            continue
+        yield p, read_record(p)

@@ -1,0 +1,26 @@
+"""Shared test fixtures. Tests that need the shared data folder FAIL (never skip) when it
+is missing, so that CI cannot pass without looking at the real files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The shared data folder: ``HSINB_DATA`` (first entry) or ``<repo>/../shared/data``."""
+    env = os.environ.get("HSINB_DATA", "").split(os.pathsep)[0]
+    path = Path(env) if env else REPO.parent / "shared" / "data"
+    if not (path / "MANIFEST.tsv").is_file():
+        pytest.fail(
+            f"shared data folder not found at {path} (no MANIFEST.tsv). Set HSINB_DATA to the "
+            "folder holding the scenes' label maps and small cubes (../shared/data in CI)."
+        )
+    return path

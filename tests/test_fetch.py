@@ -1,0 +1,120 @@
+"""Download and verification, against a web server on the loopback interface."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import http.server
+import threading
+
+import pytest
+
+from hsinb.errors import ChecksumMismatchError, DataFileNotFoundError
+from hsinb.scenes import fetch
+from hsinb.scenes.fetch import expand_url, fetch_file, git_blob_id_of, search_dirs, verify_file
+
+
+@pytest.fixture
+def server(tmp_path):
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+
+    class Quiet(handler.func):  # type: ignore[name-defined]
+        def log_message(self, *a):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield root, f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("HSINB_CACHE", str(cache))
+    monkeypatch.delenv("HSINB_DATA", raising=False)
+    monkeypatch.delenv("HSINB_OFFLINE", raising=False)
+    monkeypatch.setenv("CI", "1")  # no progress bar
+    return cache
+
+
+def test_download_verifies_and_places(server, isolated, monkeypatch):
+    root, base = server
+    content = b"hyperspectral" * 1000
+    (root / "x.mat").write_bytes(content)
+    monkeypatch.setitem(fetch.URLS, "demo/x.mat", base + "x.mat")
+    monkeypatch.setitem(fetch.SHA256, "demo/x.mat", hashlib.sha256(content).hexdigest())
+    path = fetch_file("demo/x.mat")
+    assert path == isolated / "demo" / "x.mat" and path.read_bytes() == content
+    # found locally the second time, no network needed
+    monkeypatch.setitem(fetch.URLS, "demo/x.mat", base + "gone.mat")
+    assert fetch_file("demo/x.mat") == path
+
+
+def test_checksum_mismatch_leaves_nothing(server, isolated, monkeypatch):
+    root, base = server
+    (root / "x.mat").write_bytes(b"corrupt")
+    monkeypatch.setitem(fetch.URLS, "demo/x.mat", base + "x.mat")
+    monkeypatch.setitem(fetch.SHA256, "demo/x.mat", "0" * 64)
+    with pytest.raises(ChecksumMismatchError, match="expected 0000"):
+        fetch_file("demo/x.mat")
+    leftovers = list((isolated / "demo").iterdir()) if (isolated / "demo").exists() else []
+    assert leftovers == []
+
+
+def test_git_blob_id_and_parts(server, isolated, monkeypatch):
+    root, base = server
+    parts = [b"part-a-" * 50, b"part-b-" * 50, b"part-c"]
+    for i, p in enumerate(parts):
+        (root / f"h.{i}").write_bytes(p)
+    whole = b"".join(parts)
+    blob = hashlib.sha1(b"blob %d\0" % len(whole) + whole).hexdigest()
+    monkeypatch.setitem(fetch.URLS, "demo/h.mat", base + "h.{0..2}")
+    monkeypatch.setitem(fetch.GIT_BLOB, "demo/h.mat", blob)
+    path = fetch_file("demo/h.mat")
+    assert path.read_bytes() == whole
+    assert git_blob_id_of(path) == blob
+    assert verify_file(path, "demo/h.mat") == "git-blob"
+
+
+def test_offline_error_lists_everything(isolated, tmp_path, monkeypatch):
+    monkeypatch.setenv("HSINB_DATA", str(tmp_path / "shared"))
+    monkeypatch.setenv("HSINB_OFFLINE", "1")
+    with pytest.raises(DataFileNotFoundError) as err:
+        fetch_file("paviaU/PaviaU.mat", data_dir=tmp_path / "mine")
+    msg = str(err.value)
+    for place in (tmp_path / "mine", tmp_path / "shared", isolated):
+        assert str(place / "paviaU" / "PaviaU.mat") in msg
+    assert "http://www.ehu.eus/ccwintco/uploads/e/ee/PaviaU.mat" in msg
+    assert "HSINB_OFFLINE" in msg
+
+
+def test_unreachable_server_is_a_clear_error(isolated, monkeypatch):
+    monkeypatch.setitem(fetch.URLS, "demo/y.mat", "http://127.0.0.1:9/y.mat")  # discard port: refused
+    with pytest.raises(DataFileNotFoundError, match="failed"):
+        fetch_file("demo/y.mat", timeout=5)
+
+
+def test_search_order(tmp_path, monkeypatch):
+    monkeypatch.setenv("HSINB_DATA", f"{tmp_path / 'a'}:{tmp_path / 'b'}")
+    monkeypatch.setenv("HSINB_CACHE", str(tmp_path / "c"))
+    assert search_dirs(tmp_path / "x") == [tmp_path / d for d in ("x", "a", "b", "c")]
+
+
+def test_expand_url():
+    assert expand_url("u/p.{0..2}") == ["u/p.0", "u/p.1", "u/p.2"]
+    assert expand_url("u/p.mat") == ["u/p.mat"]
+
+
+def test_shared_files_match_manifest(data_dir):
+    """Every file with a registered sha256 that the shared folder holds verifies."""
+    checked = 0
+    for rel in fetch.SHA256:
+        path = data_dir / rel
+        if path.exists():
+            assert verify_file(path, rel) == "sha256"
+            checked += 1
+    assert checked >= 15

@@ -1,0 +1,44 @@
+"""Metrics against scikit-learn (an independent implementation)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn import metrics as skm
+
+from hsinb import metrics as m
+
+
+@pytest.fixture
+def preds():
+    rng = np.random.default_rng(0)
+    t = rng.integers(0, 5, 500)
+    p = np.where(rng.random(500) < 0.7, t, rng.integers(0, 5, 500))
+    return t, p
+
+
+def test_classification(preds):
+    t, p = preds
+    r = m.classification_metrics(t, p, 5)
+    assert r["OA"] == pytest.approx(skm.accuracy_score(t, p))
+    assert r["kappa"] == pytest.approx(skm.cohen_kappa_score(t, p))
+    assert r["AA"] == pytest.approx(skm.balanced_accuracy_score(t, p))
+    np.testing.assert_array_equal(r["confusion"], skm.confusion_matrix(t, p, labels=range(5)))
+    np.testing.assert_allclose(r["per_class"], skm.recall_score(t, p, average=None))
+
+
+def test_absent_class_is_nan_not_zero():
+    cm = m.confusion_matrix([0, 0, 1], [0, 1, 1], n_classes=3)
+    pc = m.per_class_accuracy(cm)
+    assert np.isnan(pc[2]) and m.average_accuracy(cm) == pytest.approx(0.75)
+
+
+def test_regression():
+    rng = np.random.default_rng(0)
+    y = rng.random((200, 3))
+    yh = y + rng.normal(0, 0.1, y.shape)
+    r = m.regression_metrics(y, yh)
+    assert r["R2"] == pytest.approx(skm.r2_score(y, yh))
+    assert r["MAE"] == pytest.approx(skm.mean_absolute_error(y, yh))
+    assert r["RMSE"] == pytest.approx(np.sqrt(skm.mean_squared_error(y, yh)))
+    assert m.r2_score(y[:, 0], y[:, 0]) == 1.0

@@ -1,0 +1,107 @@
+"""Run records and the papermill grid runner (on a tiny notebook written here)."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pandas as pd
+import pytest
+
+from hsinb.errors import UnknownParameterError
+from hsinb.grid import aggregate, collect, expand_grid, format_table, run_grid, run_key, to_markdown
+from hsinb.records import RunTimer, atomic_write_text, make_record, read_record, write_record
+
+
+def test_record_has_provenance(tmp_path):
+    timer = RunTimer()
+    rec = make_record({"K": 5, "seed": 1}, {"OA": 0.5}, split={"identity": "abc"}, device="cpu", timer=timer)
+    path = write_record(tmp_path / "r" / "x.json", rec)
+    back = read_record(path)
+    assert back["seed"] == 1 and back["metrics"]["OA"] == 0.5 and back["split"]["identity"] == "abc"
+    assert back["git"]["commit"] is None or len(back["git"]["commit"]) == 40
+    assert {"python", "torch", "numpy", "hsinb"} <= set(back["versions"])
+    assert back["wall_time_s"] >= 0
+    assert [p.name for p in (tmp_path / "r").iterdir()] == ["x.json"]  # no temp file left
+
+
+def test_atomic_write_never_leaves_partial(tmp_path, monkeypatch):
+    target = tmp_path / "t.json"
+    target.write_text("old")
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.replace", boom)
+    with pytest.raises(OSError):
+        atomic_write_text(target, "new")
+    assert target.read_text() == "old" and len(list(tmp_path.iterdir())) == 1
+
+
+def test_expand_and_keys():
+    combos = expand_grid({"K": [5, 6], "seed": [0, 1, 2], "model": "2d"})
+    assert len(combos) == 6 and combos[1] == {"K": 5, "seed": 1, "model": "2d"}
+    keys = {run_key(c) for c in combos}
+    assert len(keys) == 6 and all("/" not in k for k in keys)
+
+
+NOTEBOOK_SOURCE = [
+    ("x = 1\nseed = 0\nfail = False\nrecord_path = None", ["parameters"]),
+    (
+        "from hsinb.records import make_record, write_record\n"
+        "assert not fail, 'asked to fail'\n"
+        "if record_path:\n"
+        "    write_record(record_path, make_record({'x': x, 'seed': seed}, {'score': x * 10 + seed}))",
+        [],
+    ),
+]
+
+
+@pytest.fixture
+def tiny_notebook(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src, metadata={"tags": tags}) for src, tags in NOTEBOOK_SOURCE]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.notebooks
+def test_grid_runs_resumes_and_aggregates(tiny_notebook, tmp_path):
+    out = tmp_path / "runs"
+    grid = {"x": [1, 2], "seed": [0, 1]}
+    report = run_grid(tiny_notebook, grid, out, workers=2, progress=False)
+    assert report.ok and len(report.done) == 4
+    records = sorted((out / "records").glob("*.json"))
+    assert len(records) == 4 and len(list((out / "notebooks").glob("*.ipynb"))) == 4
+    # interrupted grid: one record missing -> only that run is redone
+    records[0].unlink()
+    report = run_grid(tiny_notebook, grid, out, workers=1, progress=False)
+    assert len(report.done) == 1 and len(report.skipped) == 3
+    assert not list((out / "notebooks").glob(".*"))  # no temporary notebooks left
+    # aggregate: mean ± std over seeds
+    runs = collect(out / "records")
+    agg = aggregate(runs, by=["x"], metrics=["score"])
+    assert agg["score_mean"].tolist() == [10.5, 20.5] and agg["n"].tolist() == [2, 2]
+    paper = pd.DataFrame({"x": [1, 2], "score": [11.0, 19.0]})
+    table = format_table(agg, ["x"], ["score"], paper=paper)
+    assert table["score"].iloc[0] == "10.5 ± 0.7" and table["score (paper)"].iloc[1] == 19.0
+    assert "| x | score | score (paper) | n |" in to_markdown(table)
+    spec = json.loads((out / "grid.json").read_text())
+    assert spec["grid"] == grid
+
+
+@pytest.mark.notebooks
+def test_grid_failure_is_reported_not_recorded(tiny_notebook, tmp_path):
+    out = tmp_path / "runs"
+    report = run_grid(tiny_notebook, {"fail": [True]}, out, progress=False)
+    assert not report.ok and len(report.failed) == 1
+    assert not list((out / "records").glob("*.json"))
+    assert "asked to fail" in next((out / "failed").glob("*.txt")).read_text()
+    assert not list((out / "notebooks").iterdir())
+
+
+def test_grid_unknown_parameter(tiny_notebook, tmp_path):
+    with pytest.raises(UnknownParameterError, match="no parameter 'K'.*x, seed, fail, record_path"):
+        run_grid(tiny_notebook, {"K": [5]}, tmp_path / "runs", progress=False)
