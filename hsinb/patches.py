@@ -51,7 +51,9 @@ class PaddedCube:
         padding: ``"reflect"`` (mirror without repeating the edge pixel) or ``"zero"``.
         device: where the padded cube lives (default: the tensor's device, or CPU).
 
-    The padded cube is stored band-first, (B, H + p - 1, W + p - 1), float32.
+    The padded cube is stored pixel-major, (H + p - 1, W + p - 1, B), float32, so that a
+    batch of windows is a single gather; 2-D windows come back as (N, B, p, p) views in
+    channels-last memory format, which convolutions take without a copy.
     """
 
     def __init__(
@@ -69,16 +71,23 @@ class PaddedCube:
         self.radius = self.size // 2
         self.height, self.width, self.n_bands = h, w, b
         self.padding = padding
-        t = torch.as_tensor(cube, dtype=torch.float32)
-        if device is not None:
-            t = t.to(device)
-        self.device = t.device
-        t = t.permute(2, 0, 1)  # (B, H, W) view
         r = self.radius
-        if r > 0:
-            mode = "reflect" if padding == "reflect" else "constant"
-            t = F.pad(t.unsqueeze(0), (r, r, r, r), mode=mode).squeeze(0)
-        self.padded = t.contiguous()
+        if isinstance(cube, np.ndarray) or cube.device.type == "cpu":
+            # pad on the host in one allocation, pixel-major (H', W', B)
+            arr = np.asarray(cube, dtype=np.float32)
+            if r > 0:
+                arr = np.pad(arr, ((r, r), (r, r), (0, 0)), mode="reflect" if padding == "reflect" else "constant")
+            t = torch.from_numpy(np.ascontiguousarray(arr))
+            if device is not None:
+                t = t.to(device)
+        else:
+            t = cube.to(device or cube.device, torch.float32).permute(2, 0, 1).unsqueeze(0)
+            if r > 0:
+                t = F.pad(t, (r, r, r, r), mode="reflect" if padding == "reflect" else "constant")
+            t = t.squeeze(0).permute(1, 2, 0).contiguous()
+        self.device = t.device
+        self.padded = t  # (H + 2r, W + 2r, B)
+        self._pixels = t.view(-1, self.n_bands)  # (pixels, B) rows for index_select
         offs = torch.arange(-r, r + 1, device=self.device)
         self._dr = offs.view(1, -1, 1)  # row offsets (1, p, 1)
         self._dc = offs.view(1, 1, -1)  # col offsets (1, 1, p)
@@ -89,11 +98,18 @@ class PaddedCube:
         return self.padded.element_size() * self.padded.nelement()
 
     def extract(
-        self, rows: torch.Tensor | np.ndarray, cols: torch.Tensor | np.ndarray, layout: str = "2d"
+        self,
+        rows: torch.Tensor | np.ndarray,
+        cols: torch.Tensor | np.ndarray,
+        layout: str = "2d",
+        out: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Windows centred on (rows[i], cols[i]) in original image coordinates.
 
         Returns (N, B) for ``"1d"``, (N, B, p, p) for ``"2d"``, (N, 1, B, p, p) for ``"3d"``.
+        ``out``: an optional float32 buffer of at least N·B·p·p elements, reused across calls
+        to avoid allocating (and page-faulting) a fresh batch each time; the result is then a
+        view of it, overwritten by the next call with the same buffer.
         """
         check_choice("layout", layout, LAYOUTS)
         rows = torch.as_tensor(rows, dtype=torch.long, device=self.device).reshape(-1)
@@ -111,12 +127,19 @@ class PaddedCube:
             )
         r = self.radius
         if layout == "1d":
-            return self.padded[:, rows + r, cols + r].T.contiguous()
+            return self.padded[rows + r, cols + r]  # (N, B), one gather
         # padded coordinates of each window pixel: centre + r + offset, offset in [-r, r]
         rr = (rows + r).view(-1, 1, 1) + self._dr  # (N, p, 1)
         cc = (cols + r).view(-1, 1, 1) + self._dc  # (N, 1, p)
-        win = self.padded[:, rr, cc]  # (B, N, p, p)
-        win = win.permute(1, 0, 2, 3).contiguous()
+        flat = (rr * self.padded.shape[1] + cc).reshape(-1)  # (N * p * p,) pixel ids
+        n, p, b = rows.numel(), self.size, self.n_bands
+        if out is not None and out.numel() >= n * p * p * b:
+            rows_out = out.reshape(-1)[: n * p * p * b].view(n * p * p, b)
+            torch.index_select(self._pixels, 0, flat, out=rows_out)
+            win = rows_out
+        else:
+            win = self._pixels.index_select(0, flat)  # one row copy per window pixel
+        win = win.view(n, p, p, b).permute(0, 3, 1, 2)  # (N, B, p, p), channels-last memory
         return win.unsqueeze(1) if layout == "3d" else win
 
     def iter_batches(
@@ -125,12 +148,21 @@ class PaddedCube:
         cols: torch.Tensor | np.ndarray,
         layout: str = "2d",
         batch_size: int = 1024,
+        reuse_buffer: bool = False,
     ) -> Iterator[torch.Tensor]:
-        """Yield the windows of the given centres, ``batch_size`` at a time, in order."""
+        """Yield the windows of the given centres, ``batch_size`` at a time, in order.
+
+        With ``reuse_buffer`` every batch is written into the same buffer (faster; each
+        batch is valid only until the next one is produced).
+        """
         rows = torch.as_tensor(rows, dtype=torch.long).reshape(-1)
         cols = torch.as_tensor(cols, dtype=torch.long).reshape(-1)
+        buf = None
+        if reuse_buffer:
+            buf = torch.empty(batch_size * self.size**2 * self.n_bands, device=self.device)
         for start in range(0, rows.numel(), batch_size):
-            yield self.extract(rows[start : start + batch_size], cols[start : start + batch_size], layout)
+            sl = slice(start, start + batch_size)
+            yield self.extract(rows[sl], cols[sl], layout, out=buf)
 
 
 def extract_patches(

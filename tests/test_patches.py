@@ -70,3 +70,13 @@ def test_bad_centres_and_layout():
         pc.extract([5], [0])
     with pytest.raises(UnknownNameError, match="layout"):
         pc.extract([1], [1], "4d")
+
+
+def test_reused_buffer_gives_same_windows():
+    cube = torch.rand(9, 8, 4)
+    pc = PaddedCube(cube, 3)
+    rows, cols = all_pixel_coordinates(9, 8)
+    fresh = [b.clone() for b in pc.iter_batches(rows, cols, "2d", batch_size=16)]
+    reused = [b.clone() for b in pc.iter_batches(rows, cols, "2d", batch_size=16, reuse_buffer=True)]
+    for a, b in zip(fresh, reused):
+        torch.testing.assert_close(a, b)
