@@ -75,7 +75,9 @@ class RandomRotation90:
     def __post_init__(self) -> None:
         _check_p(self.p)
 
-    def draw_k(self, n: int, generator: torch.Generator | None, device: torch.device) -> torch.Tensor:
+    def draw_k(
+        self, n: int, generator: torch.Generator | None, device: torch.device
+    ) -> torch.Tensor:
         """(n,) long quarter turns per sample, 0 for samples left alone."""
         mask = sample_mask(n, self.p, generator, device)
         k = 1 + (rand((n,), generator, device) * 3).long().clamp_(max=2)

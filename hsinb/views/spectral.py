@@ -48,19 +48,25 @@ def _gen_device(generator: torch.Generator | None, device: torch.device) -> torc
     return generator.device if generator is not None else device
 
 
-def rand(shape: tuple[int, ...], generator: torch.Generator | None, device: torch.device) -> torch.Tensor:
+def rand(
+    shape: tuple[int, ...], generator: torch.Generator | None, device: torch.device
+) -> torch.Tensor:
     """U[0, 1) float32 numbers drawn on the generator's device, returned on ``device``."""
     g = _gen_device(generator, device)
     return torch.rand(shape, generator=generator, device=g).to(device)
 
 
-def randn(shape: tuple[int, ...], generator: torch.Generator | None, device: torch.device) -> torch.Tensor:
+def randn(
+    shape: tuple[int, ...], generator: torch.Generator | None, device: torch.device
+) -> torch.Tensor:
     """N(0, 1) float32 numbers drawn on the generator's device, returned on ``device``."""
     g = _gen_device(generator, device)
     return torch.randn(shape, generator=generator, device=g).to(device)
 
 
-def sample_mask(n: int, p: float, generator: torch.Generator | None, device: torch.device) -> torch.Tensor:
+def sample_mask(
+    n: int, p: float, generator: torch.Generator | None, device: torch.device
+) -> torch.Tensor:
     """(n,) bool: which samples a transform applies to (Bernoulli(p)); p=0 / p=1 are exact."""
     if p >= 1.0:
         return torch.ones(n, dtype=torch.bool, device=device)
@@ -76,11 +82,6 @@ def per_sample(v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     if v.ndim == 2:
         shape[ax] = v.shape[1]
     return v.reshape(shape)
-
-
-def select(mask: torch.Tensor, new: torch.Tensor, old: torch.Tensor) -> torch.Tensor:
-    """``new`` where the per-sample ``mask`` (N,) is True, else ``old``."""
-    return torch.where(per_sample(mask, old), new, old)
 
 
 def _check_p(p: float) -> None:
@@ -99,7 +100,9 @@ def _uniform(lo_hi: tuple[float, float], n: int, generator, device) -> torch.Ten
     return lo + (hi - lo) * rand((n,), generator, device)
 
 
-def _random_subset(n: int, m: int, k: int, generator, device, exclude: int | None = None) -> torch.Tensor:
+def _random_subset(
+    n: int, m: int, k: int, generator, device, exclude: int | None = None
+) -> torch.Tensor:
     """(n, m) bool with exactly ``k`` True per row at uniformly random positions.
 
     ``exclude`` is a column that is never chosen (then at most m - 1 can be).

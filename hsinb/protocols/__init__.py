@@ -1,0 +1,26 @@
+"""Training recipes that combine views, models and objectives; optimisers and schedules."""
+
+from .classify import (
+    encode,
+    fit_finetune,
+    fit_linear_probe,
+    fit_supervised,
+    predict,
+    predict_logits,
+)
+from .optim import LARS, lars_param_groups, warmup_cosine_factor, warmup_cosine_schedule
+from .pretrain import pretrain_barlow_twins
+
+__all__ = [
+    "LARS",
+    "lars_param_groups",
+    "warmup_cosine_factor",
+    "warmup_cosine_schedule",
+    "fit_supervised",
+    "fit_linear_probe",
+    "fit_finetune",
+    "predict",
+    "predict_logits",
+    "encode",
+    "pretrain_barlow_twins",
+]

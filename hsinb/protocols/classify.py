@@ -1,0 +1,237 @@
+"""Classification recipes on pre-extracted tensors: supervised, linear probe, finetune.
+
+All use SGD with momentum and cross-entropy (the paper: "trained for 100 epochs using
+stochastic gradient descent with a cross-entropy loss"); learning rates, batch size and
+weight decay are not given in the paper, the defaults below are ours. Labels are 0-based
+class indices (N,) long. Inputs are (N, ...) in the encoder's layout, on any device: batches
+are moved to the model's device, predictions come back on the input's device.
+
+Every ``fit_*`` returns ``(model, history)``: ``model`` is an
+:class:`~hsinb.models.EncoderWithHead` left in eval mode, ``history`` a dict with per-epoch
+lists ``"loss"`` (mean training cross-entropy) and ``"train_acc"``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..errors import ShapeMismatchError
+from ..models.heads import EncoderWithHead, LinearClassifier
+
+__all__ = [
+    "fit_supervised",
+    "fit_linear_probe",
+    "fit_finetune",
+    "predict",
+    "predict_logits",
+    "encode",
+    "show_progress",
+]
+
+
+def show_progress(progress: bool) -> bool:
+    """True when a progress bar should be drawn (``progress`` and env ``CI`` unset)."""
+    return bool(progress) and not os.environ.get("CI")
+
+
+def model_device(model: nn.Module) -> torch.device:
+    """Device of the model's first parameter (CPU for a parameter-free model)."""
+    p = next(model.parameters(), None)
+    return p.device if p is not None else torch.device("cpu")
+
+
+def _check_xy(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    y = torch.as_tensor(y).long()
+    if y.ndim != 1 or y.shape[0] != x.shape[0]:
+        raise ShapeMismatchError(f"need labels (N,) for {x.shape[0]} samples, got {tuple(y.shape)}")
+    if y.numel() and int(y.min()) < 0:
+        raise ShapeMismatchError("labels must be 0-based class indices (found a negative one)")
+    return y
+
+
+def _n_classes(y: torch.Tensor, n_classes: int | None) -> int:
+    return int(n_classes) if n_classes is not None else int(y.max()) + 1
+
+
+def _batch_indices(
+    n: int, batch_size: int, generator: torch.Generator | None
+) -> list[torch.Tensor]:
+    """Shuffled index batches; a trailing batch of one sample is merged into the previous one
+    (BatchNorm cannot train on a single sample)."""
+    gdev = generator.device if generator is not None else torch.device("cpu")
+    order = torch.randperm(n, generator=generator, device=gdev).cpu()
+    chunks = list(order.split(batch_size))
+    if len(chunks) > 1 and chunks[-1].numel() == 1:
+        chunks[-2] = torch.cat(chunks[-2:])
+        chunks.pop()
+    return chunks
+
+
+def _train(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    epochs: int,
+    batch_size: int,
+    generator: torch.Generator | None,
+    progress: bool,
+    desc: str,
+) -> dict[str, list[float]]:
+    from tqdm.auto import tqdm
+
+    device = model_device(model)
+    history: dict[str, list[float]] = {"loss": [], "train_acc": []}
+    for _ in tqdm(range(epochs), desc=desc, disable=not show_progress(progress), leave=False):
+        total, correct = torch.zeros((), device=device), torch.zeros((), device=device)
+        for idx in _batch_indices(x.shape[0], batch_size, generator):
+            xb = x[idx.to(x.device)].to(device, non_blocking=True)
+            yb = y[idx.to(y.device)].to(device, non_blocking=True)
+            logits = model(xb)
+            loss = F.cross_entropy(logits, yb)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            total += loss.detach() * len(idx)
+            correct += (logits.detach().argmax(1) == yb).sum()
+        history["loss"].append(float(total) / x.shape[0])
+        history["train_acc"].append(float(correct) / x.shape[0])
+    model.eval()
+    return history
+
+
+def fit_supervised(
+    encoder: nn.Module,
+    head: nn.Module | None,
+    x_train: torch.Tensor,
+    y_train: torch.Tensor,
+    epochs: int = 100,
+    lr: float = 0.01,
+    batch_size: int = 32,
+    weight_decay: float = 1e-4,
+    momentum: float = 0.9,
+    n_classes: int | None = None,
+    generator: torch.Generator | None = None,
+    device: torch.device | str | None = None,
+    progress: bool = False,
+) -> tuple[EncoderWithHead, dict[str, list[float]]]:
+    """Train encoder + head from their current weights, all parameters at rate ``lr``.
+
+    ``head`` None gives a :class:`LinearClassifier` on ``encoder.feature_dim`` with
+    ``n_classes`` (default ``max(y) + 1``) outputs.
+    """
+    y = _check_xy(x_train, y_train)
+    if head is None:
+        head = LinearClassifier(encoder.feature_dim, _n_classes(y, n_classes))
+    model = EncoderWithHead(encoder, head)
+    model.to(device if device is not None else model_device(encoder)).train()
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
+    hist = _train(model, opt, x_train, y, epochs, batch_size, generator, progress, "supervised")
+    return model, hist
+
+
+def fit_finetune(
+    encoder: nn.Module,
+    head: nn.Module | None,
+    x_train: torch.Tensor,
+    y_train: torch.Tensor,
+    epochs: int = 100,
+    lr: float = 0.01,
+    encoder_lr_scale: float = 0.1,
+    batch_size: int = 32,
+    weight_decay: float = 1e-4,
+    momentum: float = 0.9,
+    n_classes: int | None = None,
+    generator: torch.Generator | None = None,
+    device: torch.device | str | None = None,
+    progress: bool = False,
+) -> tuple[EncoderWithHead, dict[str, list[float]]]:
+    """Finetune a (pre-trained) encoder with a head: all parameters train, the encoder at
+    ``encoder_lr_scale × lr`` (default 0.1×) so that it does not drift too fast from its
+    pre-trained weights (paper 2.3: "special care must be taken")."""
+    y = _check_xy(x_train, y_train)
+    if head is None:
+        head = LinearClassifier(encoder.feature_dim, _n_classes(y, n_classes))
+    model = EncoderWithHead(encoder, head)
+    model.to(device if device is not None else model_device(encoder)).train()
+    groups = [
+        {"params": list(encoder.parameters()), "lr": lr * encoder_lr_scale},
+        {"params": list(head.parameters()), "lr": lr},
+    ]
+    opt = torch.optim.SGD(groups, lr=lr, momentum=momentum, weight_decay=weight_decay)
+    hist = _train(model, opt, x_train, y, epochs, batch_size, generator, progress, "finetune")
+    return model, hist
+
+
+@torch.no_grad()
+def encode(encoder: nn.Module, x: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+    """(N, feature_dim) features in eval mode, batched, no grad, on the encoder's device."""
+    was_training = encoder.training
+    encoder.eval()
+    device = model_device(encoder)
+    out = [encoder(x[i : i + batch_size].to(device)) for i in range(0, x.shape[0], batch_size)]
+    encoder.train(was_training)
+    return torch.cat(out) if out else torch.empty(0, encoder.feature_dim, device=device)
+
+
+def fit_linear_probe(
+    encoder: nn.Module,
+    x_train: torch.Tensor,
+    y_train: torch.Tensor,
+    epochs: int = 100,
+    lr: float = 0.1,
+    batch_size: int = 32,
+    weight_decay: float = 0.0,
+    momentum: float = 0.9,
+    n_classes: int | None = None,
+    generator: torch.Generator | None = None,
+    device: torch.device | str | None = None,
+    feature_batch_size: int = 256,
+    progress: bool = False,
+) -> tuple[EncoderWithHead, dict[str, list[float]]]:
+    """Linear classifier on a FROZEN encoder: features are computed once (eval mode, no
+    grad), then only a :class:`LinearClassifier` is trained on them. The encoder's weights
+    are not changed; the returned model is encoder + trained linear head, in eval mode."""
+    y = _check_xy(x_train, y_train)
+    if device is not None:
+        encoder.to(device)
+    feats = encode(encoder, x_train, feature_batch_size)
+    head = LinearClassifier(feats.shape[1], _n_classes(y, n_classes)).to(feats.device)
+    opt = torch.optim.SGD(head.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
+    hist = _train(
+        head,
+        opt,
+        feats,
+        y.to(feats.device),
+        epochs,
+        batch_size,
+        generator,
+        progress,
+        "linear probe",
+    )
+    model = EncoderWithHead(encoder, head).eval()
+    return model, hist
+
+
+@torch.no_grad()
+def predict_logits(model: nn.Module, x: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+    """(N, C) logits in eval mode, batched, no grad, returned on ``x``'s device."""
+    was_training = model.training
+    model.eval()
+    device = model_device(model)
+    out = [
+        model(x[i : i + batch_size].to(device)).to(x.device)
+        for i in range(0, x.shape[0], batch_size)
+    ]
+    model.train(was_training)
+    return torch.cat(out) if out else torch.empty(0, device=x.device)
+
+
+def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+    """(N,) long 0-based predicted classes (argmax of the logits), on ``x``'s device."""
+    logits = predict_logits(model, x, batch_size)
+    return logits.argmax(1) if logits.numel() else torch.empty(0, dtype=torch.long, device=x.device)
