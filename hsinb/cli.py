@@ -1,4 +1,4 @@
-"""Command line: ``hsinb scenes | fetch | grid | aggregate``.
+"""Command line: ``hsinb scenes | fetch | grid | aggregate | calibrate``.
 
 Examples::
 
@@ -43,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--workers", type=int, default=1)
     g.add_argument("--shard", help="i/n: run every n-th combination starting at i")
     g.add_argument("--kernel")
+    c = sub.add_parser("calibrate", help="calibrate the difficulty of *-sim stand-ins (see "
+                       "hsinb.protocols.calibration)")
+    c.add_argument("scenes", nargs="+", help="e.g. paviaU-sim houston2013-sim")
+    c.add_argument("--target", type=float, help="target OA in %% (default: the registered target)")
+    c.add_argument("--epochs", type=int, default=100)
+    c.add_argument("--test-pixels", type=int, default=4000)
     a = sub.add_parser("aggregate", help="mean ± std tables from run records")
     a.add_argument("records")
     a.add_argument("--by", nargs="+", required=True)
@@ -79,6 +85,13 @@ def main(argv: list[str] | None = None) -> int:
                           kernel_name=args.kernel)
         print(report)
         return 0 if report.ok else 1
+    if args.cmd == "calibrate":
+        from .protocols.calibration import calibrate, save_calibration
+
+        for name in args.scenes:
+            result = calibrate(name, args.target, epochs=args.epochs, test_pixels=args.test_pixels)
+            print(f"wrote {save_calibration(result)}")
+        return 0
     if args.cmd == "aggregate":
         import pandas as pd
 

@@ -140,3 +140,26 @@ def iter_records(folder: str | os.PathLike) -> Iterator[tuple[Path, dict[str, An
         if p.name.startswith("."):
             continue
         yield p, read_record(p)
+
+
+def save_run(
+    record_path: str | os.PathLike | None,
+    params: dict[str, Any],
+    metrics: dict[str, Any],
+    split=None,
+    device: str | None = None,
+    timer: RunTimer | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Make the run's record; when ``record_path`` is given, write it there and save the
+    split beside it (``<record>.split.npz``). Returns the record. The one call a notebook
+    makes at its end."""
+    rec = make_record(params, metrics, seed=params.get("seed"),
+                      split=None if split is None else split.describe(), device=device,
+                      timer=timer, extra=extra)
+    if record_path:
+        record_path = Path(record_path)
+        if split is not None:
+            split.save(record_path.with_name(record_path.stem + ".split.npz"))
+        write_record(record_path, rec)
+    return rec

@@ -93,6 +93,7 @@ def test_missing_cube_error_names_places_and_url(data_dir, tmp_path, monkeypatch
     msg = str(err.value)
     assert "paviaU/PaviaU.mat" in msg and str(tmp_path / "cache") in msg
     assert "ehu.eus" in msg and "by hand" in msg
+    assert "load_scene('paviaU-sim')" in msg
 
 
 def test_unknown_scene():

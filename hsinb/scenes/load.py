@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InvalidValuesError, ShapeMismatchError, UnknownSceneError
+from ..errors import DataFileNotFoundError, InvalidValuesError, ShapeMismatchError, UnknownSceneError
 from .fetch import fetch_file, verify_file
 from .matfile import read_mat_variable, read_mat_variables
-from .registry import SIMULATED_SCENES, SceneSpec, get_spec, list_scenes
+from .registry import SIMULATED_SCENES, STANDIN_SCENES, SceneSpec, get_spec, list_scenes
 from .scene import Scene
 
 
@@ -20,7 +20,7 @@ def load_scene(
     download: bool = True,
     normalise: str = "none",
     seed: int = 0,
-    difficulty: float = 1.0,
+    difficulty: float | None = None,
     verify: bool = False,
     **simulator_options,
 ) -> Scene:
@@ -35,7 +35,9 @@ def load_scene(
         download: fetch missing files from their public source into the cache.
         normalise: ``"none"``, ``"band_standardise"``, ``"global_minmax"`` or
             ``"pixel_unit_norm"`` (see :meth:`Scene.normalised`).
-        seed, difficulty, simulator_options: for simulated scenes only.
+        seed, difficulty, simulator_options: for simulated scenes only. ``difficulty=None``
+            takes a stand-in's calibrated difficulty (``hsinb calibrate``; see
+            ``hsinb/scenes/simulate/calibration.json``), 1.0 where none is recorded.
         verify: also check local files against their published checksums.
     """
     if name in SIMULATED_SCENES:
@@ -96,7 +98,16 @@ def _remap(labels: np.ndarray, spec: SceneSpec) -> np.ndarray:
 
 
 def _load_registered(spec: SceneSpec, data_dir, download: bool, verify: bool) -> Scene:
-    cube_path = _path(spec.cube_file, data_dir, download, verify)
+    try:
+        cube_path = _path(spec.cube_file, data_dir, download, verify)
+    except DataFileNotFoundError as err:
+        if spec.name in STANDIN_SCENES:
+            raise DataFileNotFoundError(
+                f"{err}\nWithout the cube, use its simulated stand-in: load_scene('{spec.name}-sim') "
+                f"(scene='{spec.name}-sim' in the notebooks); it keeps the real label map and "
+                "splits, but its numbers are not numbers for the real scene."
+            ) from err
+        raise
     meta: dict = {"wavelength_note": spec.wavelength_note, "gsd_m": spec.gsd_m}
     if spec.label_ids:
         meta["original_label_ids"] = list(spec.label_ids)
@@ -220,11 +231,12 @@ def _read_envi(header: Path) -> tuple[np.ndarray, np.ndarray | None]:
     return cube, wl
 
 
-def _simulate(name: str, data_dir, download: bool, seed: int, difficulty: float, **options) -> Scene:
+def _simulate(name: str, data_dir, download: bool, seed: int, difficulty: float | None, **options) -> Scene:
     from . import simulate
+    from .simulate.calibrated import calibrated_difficulty
 
     if name == "demo":
-        return simulate.make_demo_scene(seed=seed, **options)
+        return simulate.make_demo_scene(seed=seed, difficulty=1.0 if difficulty is None else difficulty, **options)
     if name == "synthetic-c":
         library = fetch_file("usgs_library/USGS_1995_Library.mat", data_dir, download)
         return simulate.make_paper_c_scene(seed=seed, library_path=library, **options)
@@ -247,7 +259,7 @@ def _simulate(name: str, data_dir, download: bool, seed: int, difficulty: float,
         splits,
         list(spec.class_names),
         spec.wavelengths(),
-        difficulty=difficulty,
+        difficulty=calibrated_difficulty(name) if difficulty is None else difficulty,
         seed=seed,
         library=library,
         **options,

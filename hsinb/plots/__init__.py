@@ -1,0 +1,50 @@
+"""Figures and interactive explorers.
+
+* :mod:`~hsinb.plots.stats`: the numbers behind the figures (pure numpy, tested).
+* :mod:`~hsinb.plots.scene_plots`: one scene: false colour, label map, class spectra,
+  band statistics, label counts, abundance maps.
+* :mod:`~hsinb.plots.explorer`: :func:`scene_explorer`, an ipywidgets pixel/class explorer
+  that also returns a static figure for non-interactive runs.
+* :mod:`~hsinb.plots.training_plots`: learning curves, embeddings, classification maps.
+
+Every figure's title carries ``scene.display_name`` (simulated scenes say so).
+"""
+
+from .explorer import explorer_figure, explorer_widget, scene_explorer
+from .scene_plots import (
+    CLASS_PALETTE,
+    abundance_maps,
+    band_statistics,
+    class_cmap,
+    class_colours,
+    class_spectra,
+    false_colour,
+    label_counts,
+    label_map,
+    spectral_axis,
+)
+from .stats import (
+    band_stats,
+    central_window,
+    class_mean_std,
+    class_pixel_counts,
+    percentile_stretch,
+    representative_pixel,
+)
+from .training_plots import classification_maps, embedding_plot, learning_curves, pca_2d
+
+__all__ = [
+    "CLASS_PALETTE", "abundance_maps", "band_statistics", "band_stats", "central_window",
+    "class_cmap", "class_colours", "class_mean_std", "class_pixel_counts", "class_spectra",
+    "explorer_figure", "explorer_widget", "false_colour", "label_counts", "label_map",
+    "percentile_stretch", "representative_pixel", "scene_explorer", "spectral_axis",
+    # training_plots
+    "classification_maps", "embedding_plot", "learning_curves", "pca_2d",
+]  # fmt: skip
+
+from .augment_plots import contrast_window as contrast_window  # noqa: E402
+from .augment_plots import pair_views_figure as pair_views_figure  # noqa: E402
+from .augment_plots import transform_gallery as transform_gallery  # noqa: E402
+from .augment_plots import transform_names as transform_names  # noqa: E402
+from .augment_plots import value_label as value_label  # noqa: E402
+from .augment_widgets import transform_explorer as transform_explorer  # noqa: E402

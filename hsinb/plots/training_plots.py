@@ -1,0 +1,77 @@
+"""Figures of a training run: learning curves, 2-D embeddings, classification maps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from ..scenes.scene import Scene
+from .scene_plots import class_cmap, class_colours
+
+
+def learning_curves(histories: Mapping[str, Mapping[str, Sequence[float]]], title: str = "") -> Figure:
+    """One panel per quantity (``loss``, ``train_acc``, ...), one line per run name."""
+    keys = sorted({k for h in histories.values() for k in h if k != "lr"})
+    fig, axes = plt.subplots(1, max(1, len(keys)), figsize=(4.5 * max(1, len(keys)), 3.2), squeeze=False)
+    for ax, key in zip(axes[0], keys):
+        for name, h in histories.items():
+            if key in h and len(h[key]):
+                ax.plot(np.arange(1, len(h[key]) + 1), h[key], label=name)
+        ax.set_xlabel("epoch")
+        ax.set_title(key)
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def pca_2d(features: np.ndarray) -> np.ndarray:
+    """(N, D) → (N, 2) projection on the first two principal axes (centred, SVD)."""
+    x = np.asarray(features, dtype=np.float64)
+    x = x - x.mean(axis=0)
+    _, _, vt = np.linalg.svd(x, full_matrices=False)
+    return x @ vt[:2].T
+
+
+def embedding_plot(features: np.ndarray, labels: np.ndarray, class_names: Sequence[str],
+                   title: str = "", method: str = "pca", seed: int = 0) -> Figure:
+    """Scatter of a 2-D projection of features (N, D) coloured by 0-based class ``labels``.
+
+    ``method``: ``"pca"`` (exact, fast) or ``"tsne"`` (scikit-learn, for a few thousand points).
+    """
+    if method == "tsne":
+        from sklearn.manifold import TSNE
+
+        xy = TSNE(2, init="pca", random_state=seed, perplexity=min(30, max(5, len(features) // 10))).fit_transform(features)
+    else:
+        xy = pca_2d(features)
+    colours = class_colours(len(class_names))[1:]
+    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    ax.scatter(xy[:, 0], xy[:, 1], c=colours[np.asarray(labels)], s=4, alpha=0.7, linewidths=0)
+    handles = [Patch(color=colours[i], label=n) for i, n in enumerate(class_names)]
+    ax.legend(handles=handles, fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    ax.set_title(f"{title} ({method.upper()})")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    fig.tight_layout()
+    return fig
+
+
+def classification_maps(scene: Scene, maps: Mapping[str, np.ndarray], only_labelled: bool = True) -> Figure:
+    """Reference label map next to each predicted (H, W) map (1..C); with ``only_labelled``
+    predictions are shown on labelled pixels only, the rest black."""
+    cmap, norm = class_cmap(scene.n_classes)
+    panels = {"reference": scene.labels, **maps}
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.8), squeeze=False)
+    for ax, (name, m) in zip(axes[0], panels.items()):
+        shown = np.where(scene.labels > 0, m, 0) if only_labelled and name != "reference" else m
+        ax.imshow(shown, cmap=cmap, norm=norm, interpolation="nearest")
+        ax.set_title(name)
+        ax.axis("off")
+    fig.suptitle(f"{scene.display_name}: classification maps")
+    fig.tight_layout()
+    return fig

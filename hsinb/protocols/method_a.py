@@ -1,0 +1,155 @@
+"""Method A end to end: Barlow Twins pre-training (cached), then supervised, linear-probe
+and finetune classifiers and the classical baselines on one few-shot split.
+
+Notebooks 03 and 04 and the grids call :func:`run_method_a`; the pieces it combines live in
+:mod:`~hsinb.views`, :mod:`~hsinb.models`, :mod:`~hsinb.objectives` and the recipes of
+:mod:`~hsinb.protocols.classify` / :mod:`~hsinb.protocols.pretrain`.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import torch
+
+from ..errors import check_choice
+from ..models import Projector, build_encoder
+from ..runtime import pick_device, seed_everything, torch_generator
+from ..scenes.scene import Scene
+from ..splits import Split
+from ..views import PairSampler, build_transforms
+from .classify import fit_finetune, fit_linear_probe, fit_supervised
+from .encoder_cache import cached_encoder
+from .fewshot import MODELS, FewShotData, classical_baselines, evaluate, prepare_fewshot
+from .pretrain import pretrain_barlow_twins
+
+PROTOCOLS = ("supervised", "linear", "finetune")
+#: paper A, section 4.2: the transforms used for the 2-D results
+PAPER_TRANSFORMS_2D = ("flip", "noise", "band_drop", "band_swap")
+
+
+@dataclass
+class MethodAConfig:
+    """Everything that defines a method-A run (defaults: paper A where it says, else ours).
+
+    ``pretrain_steps_per_epoch=None`` is one pass over all pixels per epoch, as in the
+    paper; a number caps it (a reduced budget, recorded with the results).
+    """
+
+    model: str = "2d"  # "1d" (ResNet1d on pixels) or "2d" (ResNet2d on p×p patches)
+    patch: int = 9
+    width: int = 64
+    feature_dim: int = 128
+    pairing: str = "overlap"  # "overlap", "neighbour" or "same"
+    min_overlap: float = 0.5
+    neighbourhood: int = 5
+    transforms: tuple[str, ...] = PAPER_TRANSFORMS_2D
+    transform_p: float = 0.75
+    pretrain_epochs: int = 100
+    pretrain_steps_per_epoch: int | None = None
+    pretrain_batch: int = 256
+    pretrain_lr: float = 0.2
+    lambd: float = 5e-3
+    projector_dim: int = 512
+    classify_epochs: int = 100
+    classify_lr: float = 0.01
+    probe_lr: float = 0.1
+    classify_batch: int = 32
+    protocols: tuple[str, ...] = PROTOCOLS
+    baselines: tuple[str, ...] = ("svm", "logreg")
+    eval_pixels: int | None = None  # None: every test pixel
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_choice("model", self.model, MODELS)
+        for p in self.protocols:
+            check_choice("protocol", p, PROTOCOLS)
+        self.transforms = tuple(self.transforms)
+        self.protocols = tuple(self.protocols)
+        self.baselines = tuple(self.baselines)
+
+    def pretrain_config(self, scene: Scene, seed: int) -> dict[str, Any]:
+        """What the pre-trained encoder depends on (the cache key): not K, not protocols."""
+        keys = ("model", "patch", "width", "feature_dim", "pairing", "min_overlap", "neighbourhood",
+                "transforms", "transform_p", "pretrain_epochs", "pretrain_steps_per_epoch",
+                "pretrain_batch", "pretrain_lr", "lambd", "projector_dim")
+        d = asdict(self)
+        return {"scene": scene.name, "scene_meta": {k: scene.meta.get(k) for k in ("difficulty", "seed", "normalisation")},
+                "shape": list(scene.shape), "seed": seed, **{k: d[k] for k in keys}}
+
+
+def build_model(cfg: MethodAConfig, n_bands: int) -> torch.nn.Module:
+    """A fresh encoder of the configured family and width."""
+    return build_encoder(MODELS[cfg.model][0], n_bands, width=cfg.width, feature_dim=cfg.feature_dim)
+
+
+def pretrain(scene: Scene, cfg: MethodAConfig, seed: int, device=None, progress: bool = True):
+    """The Barlow Twins encoder for (scene, seed, cfg), from the cache when there."""
+    device = pick_device(device)
+    size = 1 if cfg.model == "1d" else cfg.patch
+
+    def train(encoder):
+        seed_everything(seed)
+        g = torch_generator(seed, device)
+        sampler = PairSampler(scene.cube, cfg.pairing, size, min_overlap=cfg.min_overlap,
+                              neighbourhood=cfg.neighbourhood, device=device)
+        tf = build_transforms(cfg.transforms, p=cfg.transform_p) if cfg.transforms else None
+        proj = Projector(encoder.feature_dim, cfg.projector_dim, cfg.projector_dim)
+        _, hist = pretrain_barlow_twins(encoder.to(device), proj, sampler, tf, epochs=cfg.pretrain_epochs,
+                                        steps_per_epoch=cfg.pretrain_steps_per_epoch,
+                                        batch_size=cfg.pretrain_batch, lr=cfg.pretrain_lr, lambd=cfg.lambd,
+                                        generator=g, device=device, progress=progress)
+        return hist
+
+    seed_everything(seed)
+    enc, info, hit = cached_encoder(cfg.pretrain_config(scene, seed), lambda: build_model(cfg, scene.n_bands), train)
+    return enc.to(device), info, hit
+
+
+def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, device=None,
+                 progress: bool = True) -> dict[str, Any]:
+    """Train and evaluate every configured protocol on ``split``.
+
+    Returns ``{"metrics": {protocol: classification metrics}, "histories": {...},
+    "models": {...}, "data": FewShotData, "pretrain": info}``; flat scalars for records come
+    from :func:`flat_metrics`.
+    """
+    device = pick_device(device)
+    data: FewShotData = prepare_fewshot(scene, split, cfg.model, cfg.patch, device)
+    out: dict[str, Any] = {"metrics": {}, "histories": {}, "models": {}, "data": data, "pretrain": None}
+    common = dict(epochs=cfg.classify_epochs, batch_size=cfg.classify_batch, n_classes=scene.n_classes,
+                  device=device, progress=False)
+    if "supervised" in cfg.protocols:
+        seed_everything(seed)
+        model, hist = fit_supervised(build_model(cfg, scene.n_bands), None, data.x_train, data.y_train,
+                                     lr=cfg.classify_lr, generator=torch_generator(seed), **common)
+        out["models"]["supervised"], out["histories"]["supervised"] = model, hist
+    if {"linear", "finetune"} & set(cfg.protocols):
+        encoder, info, hit = pretrain(scene, cfg, seed, device, progress)
+        out["pretrain"] = {**info, "from_cache": hit}
+        if "linear" in cfg.protocols:
+            seed_everything(seed)
+            model, hist = fit_linear_probe(copy.deepcopy(encoder), data.x_train, data.y_train, lr=cfg.probe_lr,
+                                           generator=torch_generator(seed), **common)
+            out["models"]["linear"], out["histories"]["linear"] = model, hist
+        if "finetune" in cfg.protocols:
+            seed_everything(seed)
+            model, hist = fit_finetune(copy.deepcopy(encoder), None, data.x_train, data.y_train,
+                                       lr=cfg.classify_lr, generator=torch_generator(seed), **common)
+            out["models"]["finetune"], out["histories"]["finetune"] = model, hist
+    for name, model in out["models"].items():
+        out["metrics"][name] = evaluate(model, data, "test", max_pixels=cfg.eval_pixels, seed=seed)
+    if cfg.baselines:
+        out["metrics"].update(classical_baselines(scene, split, cfg.baselines, cfg.eval_pixels, seed))
+    return out
+
+
+def flat_metrics(metrics: dict[str, dict], scale: float = 1.0) -> dict[str, float]:
+    """``{"supervised_OA": ..., "linear_kappa": ...}`` scalars for a run record."""
+    flat = {}
+    for name, m in metrics.items():
+        for k in ("OA", "AA", "kappa"):
+            flat[f"{name}_{k}"] = scale * m[k]
+    return flat
