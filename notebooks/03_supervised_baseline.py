@@ -57,6 +57,7 @@ data_dir = None
 record_path = None  # set by the grid runner
 
 # %%
+# ruff: noqa: E402  (imports follow the papermill parameters cell)
 import matplotlib.pyplot as plt
 
 import hsinb
@@ -87,7 +88,7 @@ split = (official_split(data.labels, data.split_maps) if K == 0
          else few_shot_split(data.labels, K, seed))
 print(split.describe())
 plots.label_map(data, labels=data.labels * split.mask("train"))
-plt.title(f"{data.display_name}: training pixels ({split.train.size})");
+plt.title(f"{data.display_name}: training pixels ({split.train.size})")
 
 # %%
 cfg = MethodAConfig(model=model, patch=patch, classify_epochs=epochs, classify_lr=lr,
@@ -99,7 +100,7 @@ for name, m in metrics.items():
     print(f"{name:12s} OA {100 * m['OA']:5.1f}  AA {100 * m['AA']:5.1f}  kappa {100 * m['kappa']:5.1f}")
 
 # %%
-plots.learning_curves(result["histories"], title=f"{data.display_name}, K={K}");
+plots.learning_curves(result["histories"], title=f"{data.display_name}, K={K}")
 
 # %% [markdown]
 # Per-class accuracy shows which classes the few labels fail to cover.
@@ -113,14 +114,14 @@ for name, m in metrics.items():
 from hsinb.protocols.fewshot import classification_map
 
 pred = classification_map(result["models"]["supervised"], result["data"], labelled_only=True)
-plots.classification_maps(data, {"supervised CNN": pred});
+plots.classification_maps(data, {"supervised CNN": pred})
 
 # %%
 from hsinb.protocols.classify import encode
 
 feats = encode(result["models"]["supervised"].encoder, result["data"].x_train)
 plots.embedding_plot(feats.cpu().numpy(), result["data"].y_train.cpu().numpy(), data.class_names,
-                     title=f"{data.display_name}: supervised features of the training pixels");
+                     title=f"{data.display_name}: supervised features of the training pixels")
 
 # %%
 record = save_run(record_path, params, flat_metrics(metrics, 100), split, describe_device(device), timer,

@@ -60,7 +60,7 @@ data_dir = None
 record_path = None
 
 # %%
-import matplotlib.pyplot as plt
+# ruff: noqa: E402  (imports follow the papermill parameters cell)
 
 import hsinb
 from hsinb import plots
@@ -111,7 +111,7 @@ if result["pretrain"]:
     h = result["pretrain"]["history"]
     print("encoder from cache:", result["pretrain"]["from_cache"])
     plots.learning_curves({"Barlow Twins": {"loss": h["loss"]}}, title="pre-training")
-plots.learning_curves(result["histories"], title=f"{data.display_name}, K={K}");
+plots.learning_curves(result["histories"], title=f"{data.display_name}, K={K}")
 
 # %% [markdown]
 # Embeddings of the labelled test pixels: the frozen pre-trained encoder (what the linear
@@ -133,7 +133,7 @@ for name in ("linear", "supervised"):
 
 # %%
 maps = {name: classification_map(m, d, labelled_only=True) for name, m in result["models"].items()}
-plots.classification_maps(data, maps);
+plots.classification_maps(data, maps)
 
 # %%
 record = save_run(record_path, params, flat_metrics(metrics, 100), split, describe_device(device), timer,

@@ -10,7 +10,12 @@ import torch
 
 from hsinb.protocols.calibration import crossing
 from hsinb.protocols.encoder_cache import cached_encoder, config_key
-from hsinb.protocols.fewshot import classical_baselines, classification_map, evaluate, prepare_fewshot
+from hsinb.protocols.fewshot import (
+    classical_baselines,
+    classification_map,
+    evaluate,
+    prepare_fewshot,
+)
 from hsinb.protocols.method_a import MethodAConfig, flat_metrics, run_method_a
 from hsinb.records import read_record, save_run
 from hsinb.scenes import Scene

@@ -23,6 +23,7 @@ from .scene_plots import (
     label_map,
     spectral_axis,
 )
+from .simulator_plots import paper_c_overview, standin_overview
 from .stats import (
     band_stats,
     central_window,
@@ -37,7 +38,7 @@ __all__ = [
     "CLASS_PALETTE", "abundance_maps", "band_statistics", "band_stats", "central_window",
     "class_cmap", "class_colours", "class_mean_std", "class_pixel_counts", "class_spectra",
     "explorer_figure", "explorer_widget", "false_colour", "label_counts", "label_map",
-    "percentile_stretch", "representative_pixel", "scene_explorer", "spectral_axis",
+    "percentile_stretch", "representative_pixel", "scene_explorer", "spectral_axis", "standin_overview", "paper_c_overview",
     # training_plots
     "classification_maps", "embedding_plot", "learning_curves", "pca_2d",
 ]  # fmt: skip

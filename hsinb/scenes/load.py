@@ -7,7 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataFileNotFoundError, InvalidValuesError, ShapeMismatchError, UnknownSceneError
+from ..errors import (
+    DataFileNotFoundError,
+    InvalidValuesError,
+    ShapeMismatchError,
+    UnknownSceneError,
+)
 from .fetch import fetch_file, verify_file
 from .matfile import read_mat_variable, read_mat_variables
 from .registry import SIMULATED_SCENES, STANDIN_SCENES, SceneSpec, get_spec, list_scenes
