@@ -2,7 +2,6 @@
 PYTHON ?= python3
 HSINB_DATA ?= $(abspath ../shared/data)
 export HSINB_DATA
-export MPLBACKEND = Agg
 
 .PHONY: install demo test lint bench sync-notebooks
 

@@ -66,6 +66,7 @@ simulator = True  # also show the simulated stand-ins and paper C's synthetic sc
 
 # %%
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
+# %matplotlib inline
 import hsinb
 from hsinb.plots import (
     abundance_maps,

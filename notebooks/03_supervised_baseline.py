@@ -58,6 +58,7 @@ record_path = None  # set by the grid runner
 
 # %%
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
+# %matplotlib inline
 import matplotlib.pyplot as plt
 
 import hsinb

@@ -61,6 +61,7 @@ record_path = None
 
 # %%
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
+# %matplotlib inline
 
 import hsinb
 from hsinb import plots

@@ -248,9 +248,13 @@ def _change_text(before: np.ndarray, after: np.ndarray, what: str = "") -> str:
     """"θ = 1.2°, Δ = 5 %" (means over samples), or "unchanged" for an identity."""
     if np.array_equal(before, after):
         return f"unchanged{what}"
-    ang = np.nanmean(spectral_angle_deg(before, after)) if len(before) else np.nan
-    rel = np.nanmean(relative_change(before, after)) if len(before) else np.nan
-    return f"θ = {ang:.2f}°, Δ = {100 * rel:.0f} %"
+    ang = spectral_angle_deg(before, after)
+    rel = relative_change(before, after)
+    if np.isnan(ang).all():  # e.g. a centre pixel removed: no angle to an all-zero spectrum
+        return "set to zero" if not np.any(after) else "θ undefined (all-zero spectrum)"
+    text = f"θ = {np.nanmean(ang):.2f}°, Δ = {100 * np.nanmean(rel):.0f} %"
+    n_zero = int(np.isnan(ang).sum())
+    return text + (f" ({n_zero} zeroed)" if n_zero else "")
 
 
 def _draw_spectra(

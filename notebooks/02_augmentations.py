@@ -1,0 +1,255 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Augmentations: how two views of one pixel are made
+#
+# **Question.** What does each augmentation do to a spectrum and a patch, and which ones
+# keep the class identity?
+#
+# **Why it matters.** Barlow Twins (paper A) learns by making the representations of two
+# *views* $\mathbf{x}_A, \mathbf{x}_B$ of the same thing agree. Whatever differs between the
+# two views is what the encoder learns to ignore. If a transform changes something that
+# separates classes (a water spectrum turned into something that looks like soil), the
+# encoder is trained to ignore exactly the information a classifier needs later.
+#
+# **Spectral transforms** act on the $B$ values of a spectrum $\mathbf{x} \in \mathbb{R}^B$
+# (and on every pixel of a patch in the same way):
+#
+# - *scaling* $\mathbf{x}' = s\,\mathbf{x}$, $s \sim U(s_{lo}, s_{hi})$: brightness changes,
+#   the direction of $\mathbf{x}$ (its spectral angle) does not;
+# - *Gaussian noise* $\mathbf{x}' = \mathbf{x} + \boldsymbol{\varepsilon}$,
+#   $\boldsymbol{\varepsilon} \sim \mathcal{N}(\mathbf{0}, \sigma^2 \mathbf{I})$: every band
+#   gets its own independent error, like sensor noise;
+# - *band drop*: a random set $D$ of $\lfloor fB \rceil$ bands is set to zero,
+#   $x'_b = 0$ for $b \in D$, $x'_b = x_b$ otherwise;
+# - *adjacent band swap*: disjoint pairs of neighbouring bands exchange their values,
+#   $(x'_b, x'_{b+1}) = (x_{b+1}, x_b)$; neighbouring bands are strongly correlated, so the
+#   curve only jitters locally;
+# - *translation* $\mathbf{x}' = \mathbf{x} + b\,\mathbf{1}$, $b \sim U(b_{lo}, b_{hi})$: one
+#   bias for all bands, which shifts the whole curve up or down;
+# - *pixel removal* (patches only): random pixels of a $p \times p$ patch lose all their
+#   bands, $\mathbf{x}'_{ij} = \mathbf{0}$. On a single spectrum it does nothing.
+#
+# **Spatial transforms** (flip, rotation by $k \cdot 90°$, random resized crop) move pixels
+# around inside a $p \times p$ patch but never mix bands. Flips and rotations are exact
+# permutations of the pixels: every spectrum of the patch survives unchanged, and since $p$
+# is odd the centre pixel, the one the label belongs to, stays in the centre. A resized crop
+# interpolates between neighbouring pixels, so its centre spectrum is a blend of nearby
+# spectra. On a single pixel ($p = 1$) spatial transforms are the identity. This is the
+# trade-off of paper A (§2.4.2): spatial augmentations "preserve spectral information" but
+# need spatial context, spectral ones work on single pixels "but may distort the semantics
+# of the data", because for hyperspectral images the class lives in the shape of the
+# spectrum.
+#
+# **How training applies them.** Paper A applies the chosen transforms to *both* branches,
+# symmetrically, each one independently to each sample with probability $p = 0.75$, in a
+# fixed order (ours: geometry, band swap, scaling, translation, noise, then the zeroing
+# transforms; see `hsinb.views.build_transforms`). So in a batch about a quarter of the
+# samples skip any one transform, and with two transforms about $0.75^2 \approx 56\,\%$
+# of the samples get both. Here every transform is applied with $p = 1$ so that it always
+# fires and its effect can be seen.
+#
+# **Pairs before augmentation** (paper A, §2.4.1). Views need not come from the same
+# window: for patches the partner is a $9 \times 9$ window whose centre is shifted by
+# $\mathbf{d} = (d_r, d_c) \neq \mathbf{0}$, chosen so that the overlap fraction
+#
+# $$o(\mathbf{d}) = \frac{(p - |d_r|)\,(p - |d_c|)}{p^2} \ge 0.5,$$
+#
+# and for pixels the partner is a random other pixel of the $5 \times 5$ neighbourhood.
+# Spatial closeness is the supervision signal, with no transform at all.
+#
+# **Normalisation.** Both scenes are loaded with `normalise="band_standardise"` (every band
+# has zero mean and unit variance over the scene). That is what pre-training feeds the
+# networks, and the transforms' default parameters are in those units: noise with
+# $\sigma = 0.05$ is 5 % of a band's scene-wide standard deviation, a bias of $\pm 0.1$ is
+# a tenth of it. Shown on raw reflectance the same numbers would mean something else
+# entirely (a bias of 0.1 doubles the reflectance of water). The price: the curves are
+# per-band z-scores, not reflectance, so absorption features look different from the
+# class spectra of notebook 01, and zero means "the scene average", which is also what
+# band drop and pixel removal write.
+
+# %% tags=["parameters"]
+scene = "samson"  # real scene for single spectra (rock/soil, tree, water)
+patch_scene = "demo"  # scene for 9 x 9 patches ("demo" is built in and simulated)
+transforms = "all"  # "all" or comma-separated names from hsinb.views.TRANSFORMS
+seed = 0  # seed of the transforms' generator, the pair sampler and simulated scenes
+quick = False  # smoke run: galleries of the paper's 4 best transforms only, one explorer
+data_dir = None  # extra folder searched for data files (then $HSINB_DATA, then the cache)
+record_path = None  # accepted for a uniform interface; this notebook writes no record
+
+# %%
+# ruff: noqa: E402  (imports follow the papermill parameters cell)
+# %matplotlib inline
+import hsinb
+from hsinb.patches import extract_patches
+from hsinb.plots import (
+    contrast_window,
+    pair_views_figure,
+    representative_pixel,
+    transform_explorer,
+    transform_gallery,
+    transform_names,
+    value_label,
+)
+from hsinb.plots.stats import default_rgb_bands, false_colour_image
+from hsinb.views import SPATIAL
+
+names = transform_names(transforms)
+# a quick run shows the four transforms paper A found best (where chosen) in the galleries
+best = ["flip", "band_swap", "noise", "band_drop"]
+shown = ([n for n in names if n in best] or names[:4]) if quick else names
+print("transforms:", ", ".join(names), "| in the galleries:", ", ".join(shown))
+
+# %% [markdown]
+# ## The data
+#
+# Single spectra come from the real scene: for each class its most typical pixel (the one
+# nearest the class mean). Patches come from the patch scene: $9 \times 9$ windows, the
+# first one placed where its false colour varies most (so that flips and rotations visibly
+# move something), the others at the most typical pixels of three classes.
+
+# %%
+try:
+    spec_img = hsinb.load_scene(scene, data_dir=data_dir, seed=seed, normalise="band_standardise")
+except FileNotFoundError as exc:
+    raise FileNotFoundError(
+        f"{exc}\n\nThe files of {scene!r} are not available here; run this notebook with "
+        "scene='demo' (simulated, no download), e.g. papermill ... -p scene demo"
+    ) from exc
+patch_img = hsinb.load_scene(patch_scene, data_dir=data_dir, seed=seed,
+                             normalise="band_standardise")
+print(spec_img.summary())
+print(patch_img.summary())
+units = value_label(spec_img.units, "band_standardise")  # y label of every spectrum
+
+counts = spec_img.class_counts()
+classes = [c for c in sorted(counts, key=counts.get, reverse=True) if counts[c] > 0][:4]
+classes.sort()
+pixels = [representative_pixel(spec_img.cube, spec_img.labels, c) for c in classes]
+spectra = spec_img.cube[[r for r, _ in pixels], [c for _, c in pixels]]  # (n, B)
+spectrum_names = [spec_img.class_names[c - 1] for c in classes]
+
+size = 9
+bands = default_rgb_bands(patch_img.n_bands, patch_img.rgb_bands, patch_img.wavelengths)
+rgb = false_colour_image(patch_img.cube, bands)
+anchor = contrast_window(rgb, size)
+others = [representative_pixel(patch_img.cube, patch_img.labels, c) for c in (1, 2, 3)
+          if patch_img.class_counts().get(c, 0) > 0]
+rows = [anchor[0]] + [r for r, _ in others]
+cols = [anchor[1]] + [c for _, c in others]
+patches = extract_patches(patch_img.cube, rows, cols, size, layout="2d")  # (n, B, 9, 9)
+print(f"{len(spectra)} spectra of {spec_img.display_name}: {', '.join(spectrum_names)}")
+print(f"{len(patches)} patches of {patch_img.display_name}, the first centred at {anchor}")
+
+# %% [markdown]
+# ## Every transform on single spectra
+#
+# Solid: the original spectrum, dashed: after the transform ($p = 1$, one generator seed
+# per panel). The panel titles give the mean spectral angle
+# $\theta = \arccos \frac{\langle \mathbf{x}, \mathbf{x}' \rangle}{\|\mathbf{x}\|\,\|\mathbf{x}'\|}$
+# between before and after (0° = same shape) and the relative change
+# $\|\mathbf{x}' - \mathbf{x}\| / \|\mathbf{x}\|$. Spatial transforms and pixel removal are
+# the identity on single spectra: their panels say so.
+
+# %%
+fig = transform_gallery(spectra, shown, seed, wavelengths=spec_img.wavelengths,
+                        sample_names=spectrum_names, source=spec_img.display_name, units=units)
+
+# %% [markdown]
+# ## Every transform on a patch
+#
+# One row per transform: the false-colour patch before and after (the same colour stretch
+# for both, so brightness changes show), and the spectrum of the centre pixel, the pixel
+# whose label the patch carries, before (solid) and after (dashed).
+
+# %%
+fig = transform_gallery(patches, shown, seed, wavelengths=patch_img.wavelengths,
+                        rgb_bands=patch_img.rgb_bands, reference=patch_img.cube,
+                        source=patch_img.display_name, units=units)
+
+# %% [markdown]
+# ## Pairs before any transform
+#
+# **Overlapping patches** (patch scene): each colour is one pair, the solid window the
+# anchor, the dashed window its partner, with their overlap fraction. The histogram shows
+# the overlap of every offset the sampler can draw (all equally likely).
+#
+# **Neighbour pixels** (spectra scene): the anchor pixel (circle), its $5 \times 5$
+# neighbourhood and the partner drawn in it (cross). The right panel compares the two
+# spectra: near a class boundary the partner can belong to another class.
+
+# %%
+fig = pair_views_figure(patch_img, "overlap", n_pairs=4, size=size, seed=seed)
+
+# %%
+fig = pair_views_figure(spec_img, "neighbour", n_pairs=4, neighbourhood=5, seed=seed)
+
+# %% [markdown]
+# ## Explore one transform at a time
+#
+# Each explorer has a slider for every parameter of the transform (read from its
+# dataclass, the documented defaults preselected), the probability $p$ (at $p < 1$ some
+# samples stay unchanged, as in training) and the generator seed. The static figure below
+# each explorer shows the defaults, for runs without a live kernel. Spatial transforms and
+# pixel removal are shown on patches, the others on the spectra.
+
+# %%
+for name in shown[:1] if quick else names:
+    on_patches = name in SPATIAL or name == "pixel_drop"
+    img = patch_img if on_patches else spec_img
+    fig = transform_explorer(
+        patches if on_patches else spectra,
+        name,
+        wavelengths=img.wavelengths,
+        seed=seed,
+        sample_names=None if on_patches else spectrum_names,
+        rgb_bands=img.rgb_bands,
+        reference=img.cube if on_patches else None,
+        source=img.display_name,
+        units=units,
+    )
+
+# %% [markdown]
+# ## What this run showed
+#
+# - **Shape-preserving transforms.** Scaling leaves the spectral angle at exactly 0°: the
+#   curve is stretched about the scene average (zero in these units) but keeps its shape,
+#   so a classifier that looks at shape still sees the same class. Flips and rotations
+#   keep every spectrum of a patch, and the centre spectrum does not even move (the
+#   patch gallery says "unchanged").
+# - **Transforms that change the shape.** Noise, band swap and band drop all move the
+#   spectral angle away from 0°. Noise at the default $\sigma$ is small next to the
+#   differences between classes; band drop cuts notches to zero (the scene average), which
+#   a network must learn to bridge; band swap only jitters neighbouring bands. Translation
+#   moves the whole curve by one bias: in band-standardised units that is a shift towards
+#   or away from the scene average, which can make a dark class (water) look less dark.
+# - **The resized crop** is the one spatial transform that changes the centre spectrum: it
+#   interpolates between neighbours, so near a class boundary the centre becomes a mixture.
+#   Pixel removal may delete the centre pixel itself (`keep_centre=False` by default).
+# - **Pairs.** With overlapping patches the two windows share at least half their pixels,
+#   so the two views mostly see the same ground. Neighbour pixels are at most two pixels
+#   apart, yet at a class boundary the partner's spectrum can belong to another class:
+#   such pairs teach the encoder to ignore exactly the difference a classifier needs. The
+#   figure titles give the share of 10 000 drawn pairs whose two centres carry the same
+#   label: the rest are "false positives" of the spatial prior.
+# - **Which keep the class identity?** Judge from the galleries: a transform keeps the
+#   class if the dashed curve of each class stays closer to its own solid curve than to
+#   the other classes' curves. Try larger parameters in the explorers (e.g. translation
+#   bias ±1, band drop 50 %) to see where that breaks. The paper found flips, noise, band
+#   drop and band swap to work best on PaviaU.
+# - **Real or simulated**: the spectra come from the scene named in each title; patches
+#   from `demo` are simulated and only show what the transforms do, not how real
+#   landscapes look.
