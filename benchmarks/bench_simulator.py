@@ -34,16 +34,13 @@ def run_case(case: str, repeats: int) -> dict:
     import numpy as np
 
     if case == "paviaU_standin":
-        from scipy.io import loadmat
+        from hsinb.scenes import get_spec, load_label_maps
+        from hsinb.scenes.library import load_usgs_library
+        from hsinb.scenes.simulate import make_standin
 
-        from hsinb.scenes.library import default_data_dir, load_usgs_library
-        from hsinb.scenes.sensors import linear_grid
-        from hsinb.scenes.simulate import RECIPES, make_standin
-
-        path = default_data_dir() / "paviaU" / "PaviaU_gt.mat"
-        labels = loadmat(str(path))["paviaU_gt"]
-        names = list(RECIPES["paviaU"]["classes"])
-        wl = linear_grid(430.0, 860.0, 103)
+        labels, _ = load_label_maps("paviaU")
+        spec = get_spec("paviaU")
+        names, wl = list(spec.class_names), spec.wavelengths()
         lib = load_usgs_library()
 
         def build():

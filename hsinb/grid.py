@@ -27,6 +27,7 @@ import itertools
 import json
 import os
 import shlex
+import socket
 import sys
 import traceback
 from collections.abc import Sequence
@@ -88,12 +89,17 @@ class GridReport:
                 f"{len(self.done)} run now, {len(self.failed)} failed")
 
 
+def default_workers() -> int:
+    """Runs at once by default: half the cores (torch uses the other threads), at least 1."""
+    return max(1, (os.cpu_count() or 1) // 2)
+
+
 def run_grid(
     notebook: str | os.PathLike,
     grid: dict[str, Sequence[Any]],
     out_dir: str | os.PathLike,
     fixed: dict[str, Any] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     shard: tuple[int, int] | None = None,
     kernel_name: str | None = None,
     progress: bool = True,
@@ -102,14 +108,20 @@ def run_grid(
     """Execute ``notebook`` for every combination of ``grid`` (plus ``fixed`` parameters).
 
     Unknown parameter names raise :class:`UnknownParameterError` before anything runs.
-    ``workers`` > 1 runs that many notebooks at once in a process pool; each run's torch
-    uses ``threads_per_run`` threads (default: cores // workers).
+    Runs go through a local process pool of ``workers`` processes (default
+    :func:`default_workers`); each run's torch uses ``threads_per_run`` threads (default:
+    cores // workers). Each run writes its executed notebook and record under temporary
+    names; both are renamed only after the run succeeded, the record last, so a record
+    under its final name always means a finished run.
     """
     notebook = Path(notebook).resolve()
     out = Path(out_dir).resolve()
     fixed = dict(fixed or {})
     declared = notebook_parameters(notebook)
-    unknown = sorted(k for k in {*grid, *fixed} if k not in declared or k in RESERVED)
+    reserved = sorted(k for k in {*grid, *fixed} if k in RESERVED)
+    if reserved:
+        raise UnknownParameterError(f"{', '.join(map(repr, reserved))} is set by the grid runner itself")
+    unknown = sorted(k for k in {*grid, *fixed} if k not in declared)
     if unknown:
         raise UnknownParameterError(
             f"{notebook.name} has no parameter {', '.join(map(repr, unknown))}; its parameters "
@@ -141,25 +153,22 @@ def run_grid(
             report.skipped.append(key)
         else:
             todo.append((key, params))
-    threads = threads_per_run or max(1, (os.cpu_count() or 1) // max(1, workers))
+    workers = workers or default_workers()
+    threads = threads_per_run or max(1, (os.cpu_count() or 1) // workers)
     bar = _progress(len(combos), len(report.skipped), progress)
     jobs = [(str(notebook), str(out), key, params, kernel_name, threads) for key, params in todo]
     try:
-        if workers <= 1:
-            for job in jobs:
-                _collect(report, _run_one(*job), bar)
-        else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                pending = {pool.submit(_run_one, *job) for job in jobs}
-                try:
-                    while pending:
-                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                        for f in finished:
-                            _collect(report, f.result(), bar)
-                except KeyboardInterrupt:
-                    for f in pending:
-                        f.cancel()
-                    raise
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            pending = {pool.submit(_run_one, *job) for job in jobs}
+            try:
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in finished:
+                        _collect(report, f.result(), bar)
+            except KeyboardInterrupt:
+                for f in pending:
+                    f.cancel()
+                raise
     finally:
         if bar is not None:
             bar.close()
@@ -186,9 +195,29 @@ def _collect(report: GridReport, result: tuple[str, str | None], bar) -> None:
         bar.update(1)
 
 
+def _tmp_tag() -> str:
+    return f"tmp-{socket.gethostname()}-{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _clean_stale_tmp(out: Path) -> None:
-    for p in (out / "notebooks").glob(".*.tmp*"):
-        p.unlink(missing_ok=True)
+    """Remove temporary files left by dead runs of this host (other hosts' shards and live
+    runs keep theirs)."""
+    host = socket.gethostname()
+    for sub in ("notebooks", "records"):
+        for p in (out / sub).glob(f".*.tmp-{host}-*"):
+            pid = p.name.rsplit("-", 1)[-1].split(".")[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                p.unlink(missing_ok=True)
 
 
 def _run_one(notebook: str, out: str, key: str, params: dict[str, Any], kernel_name: str | None,
@@ -197,25 +226,32 @@ def _run_one(notebook: str, out: str, key: str, params: dict[str, Any], kernel_n
     import papermill as pm
 
     out_p = Path(out)
+    tag = _tmp_tag()
     record = out_p / "records" / f"{key}.json"
+    tmp_record = out_p / "records" / f".{key}.{tag}.json"
     final_nb = out_p / "notebooks" / f"{key}.ipynb"
-    tmp_nb = out_p / "notebooks" / f".{key}.tmp{os.getpid()}.ipynb"
+    tmp_nb = out_p / "notebooks" / f".{key}.{tag}.ipynb"
     failed = out_p / "failed" / f"{key}.txt"
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(threads)
     try:
-        pm.execute_notebook(notebook, str(tmp_nb), parameters={**params, "record_path": str(record)},
+        pm.execute_notebook(notebook, str(tmp_nb), parameters={**params, "record_path": str(tmp_record)},
                             kernel_name=kernel_name, progress_bar=False, cwd=str(Path(notebook).parent))
-        if not record.exists():
-            raise RuntimeError(f"the notebook finished without writing its record {record}")
+        if not tmp_record.exists():
+            raise RuntimeError(f"the notebook finished without writing its record (record_path={tmp_record})")
         os.replace(tmp_nb, final_nb)
+        for side in tmp_record.parent.glob(f".{key}.{tag}.*"):  # the split saved beside the record
+            if side != tmp_record:
+                os.replace(side, record.parent / side.name.replace(f".{key}.{tag}", key))
+        os.replace(tmp_record, record)
         failed.unlink(missing_ok=True)
         return key, None
     except Exception:  # noqa: BLE001 - any failure of a run is reported, the grid goes on
         atomic_write_text(failed, json.dumps(params, default=str) + "\n" + traceback.format_exc())
         return key, traceback.format_exc(limit=3)
     finally:
-        tmp_nb.unlink(missing_ok=True)
+        for tmp in out_p.glob(f"*/.{key}.{tag}*"):
+            tmp.unlink(missing_ok=True)
 
 
 # ----------------------------------------------------------------------------- aggregation
@@ -258,8 +294,9 @@ def format_table(agg, by: Sequence[str], metrics: Sequence[str], paper=None, dig
 
     table = agg[list(by)].copy()
     for m in metrics:
-        mean, std = agg[f"{m}_mean"], agg[f"{m}_std"].fillna(0.0)
-        table[m] = [f"{a:.{digits}f} ± {s:.{digits}f}" for a, s in zip(mean, std)]
+        mean, std = agg[f"{m}_mean"], agg[f"{m}_std"]
+        # one run has no spread: "± –" rather than a misleading "± 0.0"
+        table[m] = [f"{a:.{digits}f} ± " + ("–" if s != s else f"{s:.{digits}f}") for a, s in zip(mean, std)]
     table["n"] = agg["n"]
     if paper is not None:
         paper = paper.rename(columns={m: f"{m} (paper)" for m in metrics if m in paper.columns})

@@ -19,7 +19,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .errors import SplitError, check_choice
+from .records import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,9 @@ class Split:
         train, val, test: int64 flat indices (``row * W + col``), sorted.
         shape: (H, W) of the scene.
         method: name of the sampler that made it; ``params`` its arguments (seed included).
+        labels: optional flat (H·W,) class ids (1..C) of the split's own pixels, for splits
+            whose maps carry their own labels (an official training map may label pixels
+            that the scene's ground truth leaves unlabelled); None: use the scene's labels.
     """
 
     train: np.ndarray
@@ -49,11 +52,14 @@ class Split:
     shape: tuple[int, int]
     method: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+    labels: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for part in PARTS:
             setattr(self, part, np.sort(np.asarray(getattr(self, part), dtype=np.int64)))
         self.shape = tuple(int(s) for s in self.shape)  # type: ignore[assignment]
+        if self.labels is not None:
+            self.labels = np.asarray(self.labels, dtype=np.int64).reshape(-1)
         self.check_disjoint()
 
     def check_disjoint(self) -> None:
@@ -81,17 +87,26 @@ class Split:
         m[getattr(self, part)] = True
         return m.reshape(self.shape)
 
-    def targets(self, labels: np.ndarray, part: str) -> np.ndarray:
+    def label_vector(self, scene_labels: np.ndarray) -> np.ndarray:
+        """Flat (H·W,) class ids to use with this split: its own, else the scene's."""
+        return self.labels if self.labels is not None else np.asarray(scene_labels).reshape(-1)
+
+    def targets(self, scene_labels: np.ndarray, part: str) -> np.ndarray:
         """0-based class indices (label - 1) of ``part``'s pixels."""
-        return labels.reshape(-1)[getattr(self, part)] - 1
+        y = self.label_vector(scene_labels)[getattr(self, part)] - 1
+        if y.size and y.min() < 0:
+            raise SplitError(f"{int((y < 0).sum())} {part} pixels have no label")
+        return y
 
     @property
     def identity(self) -> str:
-        """12-hex-digit hash of the split's content (shape and the three index sets)."""
+        """12-hex-digit hash of the split's content (shape, the three index sets, own labels)."""
         h = hashlib.sha1(np.asarray(self.shape, dtype=np.int64).tobytes())
         for part in PARTS:
             h.update(part.encode())
             h.update(getattr(self, part).tobytes())
+        if self.labels is not None:
+            h.update(self.labels.tobytes())
         return h.hexdigest()[:12]
 
     def describe(self) -> dict[str, Any]:
@@ -105,31 +120,23 @@ class Split:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the split to ``path`` (.npz) atomically."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp.npz", dir=path.parent)
-        os.close(fd)
-        try:
-            np.savez_compressed(
-                tmp,
-                train=self.train,
-                val=self.val,
-                test=self.test,
-                shape=np.asarray(self.shape),
-                meta=np.asarray(json.dumps({"method": self.method, "params": self.params})),
-            )
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        return path
+        arrays = dict(train=self.train, val=self.val, test=self.test, shape=np.asarray(self.shape),
+                      meta=np.asarray(json.dumps({"method": self.method, "params": self.params})))
+        if self.labels is not None:
+            arrays["labels"] = self.labels
+        with atomic_path(path) as tmp:
+            with open(tmp, "wb") as f:
+                np.savez_compressed(f, **arrays)
+        return Path(path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Split:
         """Read a split written by :meth:`save`."""
         with np.load(path) as z:
             meta = json.loads(str(z["meta"]))
-            return cls(z["train"], z["val"], z["test"], tuple(z["shape"]), meta["method"], meta["params"])
+            labels = z["labels"] if "labels" in z else None
+            return cls(z["train"], z["val"], z["test"], tuple(z["shape"]), meta["method"], meta["params"],
+                       labels)
 
 
 def _class_pixels(labels: np.ndarray) -> dict[int, np.ndarray]:
@@ -226,6 +233,9 @@ def official_split(labels: np.ndarray, split_maps: dict[str, np.ndarray], train_
                    test_key: str | None = "test", val_fraction: float = 0.0, seed: int = 0) -> Split:
     """A scene's fixed training map (and test map; when there is none, test = every other
     labelled pixel). ``val_fraction`` of each training class may be held out for validation.
+
+    The split carries the maps' own labels (``split.labels``): PaviaU's fixed training map,
+    for one, labels 1147 pixels that the ground truth leaves unlabelled.
     """
     if train_key not in split_maps:
         raise SplitError(f"no split map {train_key!r}; this scene has {sorted(split_maps) or 'none'}")
@@ -243,8 +253,13 @@ def official_split(labels: np.ndarray, split_maps: dict[str, np.ndarray], train_
                 for c in np.unique(tr_labels)]
         val = np.concatenate(held)
         train = np.setdiff1d(train, val)
+    own = np.asarray(labels, dtype=np.int64).reshape(-1).copy()
+    if test_key is not None and test_key in split_maps:
+        own[test] = split_maps[test_key].reshape(-1)[test]
+    own[np.concatenate([train, val])] = train_map.reshape(-1)[np.concatenate([train, val])]
     return Split(train, val, test, labels.shape, "official",
-                 {"train_key": train_key, "test_key": test_key, "val_fraction": val_fraction, "seed": seed})
+                 {"train_key": train_key, "test_key": test_key, "val_fraction": val_fraction, "seed": seed},
+                 own)
 
 
 def block_split(

@@ -84,6 +84,9 @@ def test_real_label_maps(data_dir, name, counts_total, splits):
     assert int((labels > 0).sum()) == counts_total
     assert labels.max() == len(spec.class_names)
     assert {k: int((v > 0).sum()) for k, v in maps.items()} == splits
+    for key, m in maps.items():  # split maps use the label map's class ids
+        both = (m > 0) & (labels > 0)
+        assert (m[both] == labels[both]).mean() > 0.99, key
 
 
 def test_missing_cube_error_names_places_and_url(data_dir, tmp_path, monkeypatch):

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from hsinb.errors import PatchSizeError, UnknownNameError
+from hsinb.scenes import STANDIN_SCENES, get_spec, load_label_maps, load_scene
 from hsinb.scenes.library import load_usgs_library
 from hsinb.scenes.simulate import (
     PRESETS,
@@ -38,126 +39,11 @@ DATA = Path(
     os.environ.get("HSINB_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data")
 )
 USGS = DATA / "usgs_library" / "USGS_1995_Library.mat"
-WL_ROSIS = np.linspace(430, 860, 103)
+WL_ROSIS = get_spec("paviaU").wavelengths()
 
 # class names as listed in /work/shared/design/SCENES.md
-SCENE_CLASSES = {
-    "paviaU": [
-        "Asphalt",
-        "Meadows",
-        "Gravel",
-        "Trees",
-        "Painted metal sheets",
-        "Bare soil",
-        "Bitumen",
-        "Self-blocking bricks",
-        "Shadows",
-    ],
-    "pavia_centre": [
-        "Water",
-        "Trees",
-        "Asphalt",
-        "Self-blocking bricks",
-        "Bitumen",
-        "Tiles",
-        "Shadows",
-        "Meadows",
-        "Bare soil",
-    ],
-    "indian_pines": [
-        "Alfalfa",
-        "Corn-notill",
-        "Corn-mintill",
-        "Corn",
-        "Grass-pasture",
-        "Grass-trees",
-        "Grass-pasture-mowed",
-        "Hay-windrowed",
-        "Oats",
-        "Soybean-notill",
-        "Soybean-mintill",
-        "Soybean-clean",
-        "Wheat",
-        "Woods",
-        "Buildings-Grass-Trees-Drives",
-        "Stone-Steel-Towers",
-    ],
-    "salinas": [
-        "Brocoli green weeds 1",
-        "Brocoli green weeds 2",
-        "Fallow",
-        "Fallow rough plow",
-        "Fallow smooth",
-        "Stubble",
-        "Celery",
-        "Grapes untrained",
-        "Soil vineyard develop",
-        "Corn senesced green weeds",
-        "Lettuce romaine 4wk",
-        "Lettuce romaine 5wk",
-        "Lettuce romaine 6wk",
-        "Lettuce romaine 7wk",
-        "Vineyard untrained",
-        "Vineyard vertical trellis",
-    ],
-    "ksc": [
-        "Scrub",
-        "Willow swamp",
-        "Cabbage palm hammock",
-        "Cabbage palm/oak hammock",
-        "Slash pine",
-        "Oak/broadleaf hammock",
-        "Hardwood swamp",
-        "Graminoid marsh",
-        "Spartina marsh",
-        "Cattail marsh",
-        "Salt marsh",
-        "Mud flats",
-        "Water",
-    ],
-    "botswana": [
-        "Water",
-        "Hippo grass",
-        "Floodplain grasses 1",
-        "Floodplain grasses 2",
-        "Reeds",
-        "Riparian",
-        "Firescar",
-        "Island interior",
-        "Acacia woodlands",
-        "Acacia shrublands",
-        "Acacia grasslands",
-        "Short mopane",
-        "Mixed mopane",
-        "Exposed soils",
-    ],
-    "houston2013": [
-        "Healthy grass",
-        "Stressed grass",
-        "Synthetic grass",
-        "Trees",
-        "Soil",
-        "Water",
-        "Residential",
-        "Commercial",
-        "Road",
-        "Highway",
-        "Railway",
-        "Parking lot 1",
-        "Parking lot 2",
-        "Tennis court",
-        "Running track",
-    ],
-}
-SCENE_WL = {
-    "paviaU": WL_ROSIS,
-    "pavia_centre": np.linspace(430, 860, 102),
-    "indian_pines": np.linspace(400, 2500, 200),
-    "salinas": np.linspace(400, 2500, 204),
-    "ksc": np.linspace(400, 2500, 176),
-    "botswana": np.linspace(400, 2500, 145),
-    "houston2013": np.linspace(380, 1050, 144),
-}
+SCENE_CLASSES = {n: list(get_spec(n).class_names) for n in STANDIN_SCENES}
+SCENE_WL = {n: get_spec(n).wavelengths() for n in STANDIN_SCENES}
 
 
 def assert_simplex(a: np.ndarray, atol: float = 1e-5) -> None:
@@ -427,4 +313,22 @@ def test_standin_on_real_paviaU_labels(lib):
     s = make_standin("paviaU", gt, {}, SCENE_CLASSES["paviaU"], WL_ROSIS, seed=0, library=lib)
     np.testing.assert_array_equal(s.labels, gt)
     assert s.cube.shape == (120, 100, 103)
-    assert s.meta["library"].endswith("USGS_1995_Library.mat")
+    # PaviaU's recipes are procedural materials only; the record says so
+    assert s.meta["library"].startswith("not used")
+    ksc = make_standin("ksc", gt[:40, :30], {}, SCENE_CLASSES["ksc"], SCENE_WL["ksc"], library=lib)
+    assert ksc.meta["library"].endswith("USGS_1995_Library.mat")
+
+
+@pytest.mark.parametrize("name", STANDIN_SCENES)
+def test_registered_standins_keep_real_maps_and_sensor_grids(name):
+    """Through load_scene: the real label map and splits, the sensor's bands, a -sim name."""
+    s = load_scene(f"{name}-sim", difficulty=1.0)
+    labels, splits = load_label_maps(name)
+    spec = get_spec(name)
+    np.testing.assert_array_equal(s.labels, labels)
+    assert set(s.split_maps) == set(splits)
+    assert s.shape == spec.shape and s.simulated and s.name == f"{name}-sim"
+    np.testing.assert_allclose(s.wavelengths, spec.wavelengths())
+    lo, hi = {"ROSIS": (430, 860), "AVIRIS": (400, 2500), "Hyperion": (400, 2500), "CASI-1500": (380, 1050)}[spec.sensor]
+    assert lo - 50 <= s.wavelengths[0] and s.wavelengths[-1] <= hi + 10
+    assert "sim" in s.display_name

@@ -73,6 +73,14 @@ def test_official_split(labels):
     # without a test map: every other labelled pixel
     s2 = official_split(labels, {"train": train_map}, test_key=None)
     assert s2.train.size + s2.test.size == (labels > 0).sum()
+    # a training map may label pixels the ground truth leaves unlabelled: the split keeps them
+    extra = np.zeros_like(labels)
+    extra[29, 19] = 2
+    labels_hole = labels.copy()
+    labels_hole[29, 19] = 0
+    s3 = official_split(labels_hole, {"train": extra})
+    assert s3.targets(labels_hole, "train").tolist() == [1]
+    assert s3.test.size == (labels_hole > 0).sum()
     with pytest.raises(SplitError, match="no split map 'fixed'"):
         official_split(labels, {"train": train_map}, train_key="fixed")
 

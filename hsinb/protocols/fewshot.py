@@ -54,7 +54,7 @@ def prepare_fewshot(scene: Scene, split: Split, model: str = "2d", patch: int = 
     layout = MODELS[model][1]
     size = 1 if layout == "1d" else patch
     cube = PaddedCube(scene.cube, size, device=device)
-    y = scene.labels.reshape(-1)
+    y = split.label_vector(scene.labels)
 
     def part(name: str):
         rows, cols = split.coords(name)
@@ -75,17 +75,29 @@ def predict_pixels(model: nn.Module, data: FewShotData, flat_idx: np.ndarray,
 
 
 def evaluate(model: nn.Module, data: FewShotData, part: str = "test", batch_size: int = 1024,
-             max_pixels: int | None = None, seed: int = 0) -> dict:
+             max_pixels: int | None = None, seed: int = 0, keep_predictions: bool = False) -> dict:
     """Metrics of ``model`` on a split part (all its pixels, or a seeded subsample of
-    ``max_pixels`` for quick runs; the subsample size is recorded)."""
+    ``max_pixels`` for quick runs; the subsample size is recorded). With
+    ``keep_predictions`` the result also holds ``"pixels"`` (flat indices) and
+    ``"predictions"`` (0-based classes), from which :func:`prediction_map` draws a map
+    without predicting again."""
     idx = getattr(data.split, part)
     if max_pixels is not None and idx.size > max_pixels:
         idx = np.sort(np.random.default_rng(seed).choice(idx, max_pixels, replace=False))
     pred = predict_pixels(model, data, idx, batch_size)
-    true = data.scene.labels.reshape(-1)[idx] - 1
+    true = data.split.label_vector(data.scene.labels)[idx] - 1
     out = classification_metrics(true, pred, data.n_classes)
     out["n_eval"] = int(idx.size)
+    if keep_predictions:
+        out["pixels"], out["predictions"] = idx, pred
     return out
+
+
+def prediction_map(shape: tuple[int, int], pixels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
+    """(H, W) map with ``predictions + 1`` at the flat ``pixels`` and 0 elsewhere."""
+    out = np.zeros(shape[0] * shape[1], dtype=np.int64)
+    out[np.asarray(pixels)] = np.asarray(predictions) + 1
+    return out.reshape(shape)
 
 
 def classification_map(model: nn.Module, data: FewShotData, batch_size: int = 1024,
@@ -101,7 +113,7 @@ def classification_map(model: nn.Module, data: FewShotData, batch_size: int = 10
 def spectra_of(scene: Scene, split: Split, part: str) -> tuple[np.ndarray, np.ndarray]:
     """(N, B) spectra and 0-based labels of a split part."""
     idx = getattr(split, part)
-    return scene.cube.reshape(-1, scene.n_bands)[idx], scene.labels.reshape(-1)[idx] - 1
+    return scene.cube.reshape(-1, scene.n_bands)[idx], split.label_vector(scene.labels)[idx] - 1
 
 
 def classical_baselines(scene: Scene, split: Split, methods: tuple[str, ...] = ("svm", "logreg"),
@@ -125,7 +137,7 @@ def classical_baselines(scene: Scene, split: Split, methods: tuple[str, ...] = (
     if max_test is not None and test_idx.size > max_test:
         test_idx = np.sort(np.random.default_rng(seed).choice(test_idx, max_test, replace=False))
     x_te = scene.cube.reshape(-1, scene.n_bands)[test_idx]
-    y_te = scene.labels.reshape(-1)[test_idx] - 1
+    y_te = split.label_vector(scene.labels)[test_idx] - 1
     min_per_class = int(np.bincount(y_tr).min()) if y_tr.size else 0
     results = {}
     for name in methods:

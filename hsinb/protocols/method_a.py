@@ -112,7 +112,8 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
                  progress: bool = True) -> dict[str, Any]:
     """Train and evaluate every configured protocol on ``split``.
 
-    Returns ``{"metrics": {protocol: classification metrics}, "histories": {...},
+    Network protocols keep their test predictions (``metrics[p]["pixels"]``,
+    ``["predictions"]``) for maps. Returns ``{"metrics": {protocol: classification metrics}, "histories": {...},
     "models": {...}, "data": FewShotData, "pretrain": info}``; flat scalars for records come
     from :func:`flat_metrics`.
     """
@@ -140,7 +141,8 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
                                        lr=cfg.classify_lr, generator=torch_generator(seed), **common)
             out["models"]["finetune"], out["histories"]["finetune"] = model, hist
     for name, model in out["models"].items():
-        out["metrics"][name] = evaluate(model, data, "test", max_pixels=cfg.eval_pixels, seed=seed)
+        out["metrics"][name] = evaluate(model, data, "test", max_pixels=cfg.eval_pixels, seed=seed,
+                                        keep_predictions=True)
     if cfg.baselines:
         out["metrics"].update(classical_baselines(scene, split, cfg.baselines, cfg.eval_pixels, seed))
     return out

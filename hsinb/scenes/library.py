@@ -87,32 +87,24 @@ def _norm(name: str) -> str:
     return " ".join(name.replace("_", " ").lower().split())
 
 
-def default_data_dir() -> Path:
-    """``$HSINB_DATA`` if set, else ``../shared/data`` next to the repository root."""
-    env = os.environ.get("HSINB_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
-
-
-def default_usgs_path() -> Path:
-    """Where the USGS library is looked for when no path is given."""
-    return default_data_dir() / USGS_FILE
-
-
-def load_usgs_library(path: str | Path | None = None) -> SpectralLibrary:
+def load_usgs_library(path: str | Path | None = None, data_dir: str | os.PathLike | None = None,
+                      download: bool = True) -> SpectralLibrary:
     """Read the USGS 1995 library (498 spectra on 224 AVIRIS bands, 383-2508 nm).
 
-    ``path`` defaults to :func:`default_usgs_path`. The result is cached per file and its
-    arrays are read-only; copy before modifying. Raises :class:`DataFileNotFoundError`.
+    ``path`` defaults to the file found (or downloaded) by
+    :func:`hsinb.scenes.fetch.fetch_file` like any data file: ``data_dir``, then every folder
+    of ``HSINB_DATA``, then the cache. The result is cached per file and its arrays are
+    read-only; copy before modifying. Raises :class:`DataFileNotFoundError`.
     """
-    p = Path(path) if path is not None else default_usgs_path()
-    if not p.is_file():
-        raise DataFileNotFoundError(
-            f"USGS spectral library not found at {p}; set HSINB_DATA to the folder holding "
-            f"{USGS_FILE} or pass library_path="
-        )
-    return _load_cached(str(p.resolve()))
+    if path is None:
+        from .fetch import fetch_file
+
+        p = fetch_file(str(USGS_FILE), data_dir, download_missing=download)
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise DataFileNotFoundError(f"USGS spectral library not found at {p.resolve()}")
+    return _load_cached(str(Path(p).resolve()))
 
 
 @functools.lru_cache(maxsize=4)

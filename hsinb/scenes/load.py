@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -75,7 +76,10 @@ def load_label_maps(
     spec = get_spec(name)
     splits: dict[str, np.ndarray] = {}
     for key, (relpath, var) in spec.splits.items():
-        splits[key] = _remap(read_mat_variable(_path(relpath, data_dir, download, False), var), spec)
+        raw = np.asarray(read_mat_variable(_path(relpath, data_dir, download, False), var)).astype(np.int64)
+        if key in spec.split_label_ids:
+            raw = np.asarray(spec.split_label_ids[key], dtype=np.int64)[raw]
+        splits[key] = _remap(raw, spec)
     if spec.labels_file:
         labels = read_mat_variable(_path(spec.labels_file, data_dir, download, False), spec.labels_var)
         labels = _remap(labels, spec)
@@ -245,26 +249,29 @@ def _simulate(name: str, data_dir, download: bool, seed: int, difficulty: float 
     if name == "synthetic-c":
         library = fetch_file("usgs_library/USGS_1995_Library.mat", data_dir, download)
         return simulate.make_paper_c_scene(seed=seed, library_path=library, **options)
+    if difficulty is None:
+        difficulty = calibrated_difficulty(name)
+        if difficulty is None:
+            warnings.warn(f"{name} has no calibrated difficulty yet (run `hsinb calibrate {name}`); "
+                          "using 1.0", stacklevel=3)
+            difficulty = 1.0
     real = name[: -len("-sim")]
     spec = get_spec(real)
     labels, splits = load_label_maps(real, data_dir, download)
-    library = None
-    lib_path = None
-    try:
-        lib_path = fetch_file("usgs_library/USGS_1995_Library.mat", data_dir, download)
-    except FileNotFoundError:
-        lib_path = None
-    if lib_path is not None:
-        from .library import load_usgs_library
+    from .library import load_usgs_library
 
-        library = load_usgs_library(lib_path)
+    try:
+        library = load_usgs_library(data_dir=data_dir, download=download)
+    except DataFileNotFoundError as err:
+        warnings.warn(f"{err}\n{name} is built from procedural materials only", stacklevel=3)
+        library = None
     return simulate.make_standin(
         real,
         labels,
         splits,
         list(spec.class_names),
         spec.wavelengths(),
-        difficulty=calibrated_difficulty(name) if difficulty is None else difficulty,
+        difficulty=difficulty,
         seed=seed,
         library=library,
         **options,

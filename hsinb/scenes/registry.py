@@ -111,8 +111,11 @@ class SceneSpec:
     labels_var: str | None = None
     #: label ids as stored in the file, in class order (when not 1..C); remapped to 1..C
     label_ids: tuple[int, ...] | None = None
-    #: official split maps: key -> (file, variable[, "+" other variable])
+    #: official split maps: key -> (file, variable)
     splits: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: split maps whose class ids differ from the label map's: key -> id in the label map
+    #: of each id in the split map (index = split-map id)
+    split_label_ids: dict[str, tuple[int, ...]] = field(default_factory=dict)
     #: label maps that together make the full ground truth (Houston: train + test)
     labels_sum_of: tuple[str, ...] = ()
     wavelength_fn: Callable[[], np.ndarray] | None = None
@@ -209,6 +212,9 @@ _SPECS: list[SceneSpec] = [
         labels_var="indian_pines_gt",
         splits={"train_disjoint": ("indian_pines/indianpines_disjoint_dset.mat",
                                    "indianpines_disjoint_dset")},
+        # the disjoint map numbers classes differently; this table was read off the overlap
+        # with Indian_pines_gt (tests/test_scenes.py checks it)
+        split_label_ids={"train_disjoint": (0, 2, 3, 5, 6, 8, 10, 11, 12, 14, 1, 4, 7, 9, 13, 15, 16)},
         wavelength_fn=sensors.indian_pines_grid,
         wavelength_note="nominal AVIRIS grid, water bands removed",
         rgb_bands=(43, 21, 11),

@@ -9,9 +9,9 @@ from pathlib import Path
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
 
-def calibrated_difficulty(scene: str, default: float = 1.0) -> float:
-    """The calibrated difficulty of ``scene`` (``"paviaU-sim"``), or ``default``."""
+def calibrated_difficulty(scene: str) -> float | None:
+    """The calibrated difficulty of ``scene`` (``"paviaU-sim"``), or None if not calibrated."""
     if not CALIBRATION_FILE.exists():
-        return default
-    table = json.loads(CALIBRATION_FILE.read_text())
-    return float(table.get(scene, {}).get("difficulty", default))
+        return None
+    entry = json.loads(CALIBRATION_FILE.read_text()).get(scene)
+    return None if entry is None else float(entry["difficulty"])

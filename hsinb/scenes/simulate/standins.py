@@ -262,7 +262,9 @@ def _mix_chunks(
 
 
 # ---------------------------------------------------------------------- stand-ins
-def _library_or_none(library: SpectralLibrary | None) -> tuple[SpectralLibrary | None, str]:
+def _library_or_none(library: SpectralLibrary | None, needed: bool) -> tuple[SpectralLibrary | None, str]:
+    if not needed:
+        return library, "not used (this scene's recipes are procedural materials only)"
     if library is not None:
         return library, library.source or "given"
     try:
@@ -302,7 +304,8 @@ def make_standin(
         raise InvalidValuesError(f"{name}: label id {top} but only {len(class_names)} class names")
     found = [recipe_for(name, c) for c in class_names]
     bg = RECIPES.get(name, {}).get("background", DEFAULT_BACKGROUND)
-    lib, lib_source = _library_or_none(library)
+    needs_library = any("usgs:" in r for r, _ in found) or "usgs:" in bg
+    lib, lib_source = _library_or_none(library, needs_library)
     var = Variability.from_difficulty(difficulty)
     ss = np.random.SeedSequence([int(seed), zlib.crc32(name.encode())])
     out = render_labelled_scene(
