@@ -5,10 +5,15 @@ export HSINB_DATA
 
 .PHONY: install demo test lint bench sync-notebooks
 
-# CPU build of torch first (a bare `torch` requirement would pull GBs of CUDA wheels);
-# on a GPU machine install the CUDA build of torch yourself before `make install`.
+# torch first, so that the package's `torch>=2.2` requirement is already met: a bare
+# `torch` requirement pulls GBs of CUDA wheels on a CPU-only machine. Where pip's default
+# index serves the CUDA build, use the CPU index:
+#   make demo TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu"
+# On a GPU machine install the CUDA build of torch yourself first; it is then kept.
+TORCH_SPEC ?= torch==2.13.0
+TORCH_PIP_ARGS ?=
 install:
-	$(PYTHON) -c "import torch" 2>/dev/null || $(PYTHON) -m pip install -q torch==2.13.0
+	$(PYTHON) -c "import torch" 2>/dev/null || $(PYTHON) -m pip install -q $(TORCH_PIP_ARGS) "$(TORCH_SPEC)"
 	$(PYTHON) -m pip install -q -e ".[dev]"
 
 # The main job: notebook 01 on the built-in demo scene (no download needed).

@@ -7,7 +7,11 @@ import os
 import random
 
 import numpy as np
-import torch
+
+# must be set before CUDA initialises for deterministic cuBLAS (harmless on CPU)
+os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+
+import torch  # noqa: E402
 
 
 def pick_device(prefer: str | None = None) -> torch.device:
@@ -30,9 +34,10 @@ def pick_device(prefer: str | None = None) -> torch.device:
 def seed_everything(seed: int, deterministic: bool = True) -> np.random.Generator:
     """Seed Python, NumPy and torch (CPU and every GPU) with ``seed``.
 
-    With ``deterministic`` the torch kernels that have a deterministic variant use it, so
-    that the same seed gives the same numbers on the same device. Returns a NumPy
-    ``Generator`` seeded with ``seed`` for code that prefers an explicit generator.
+    With ``deterministic`` torch is asked for deterministic kernels
+    (``use_deterministic_algorithms(warn_only=True)``: an op without one warns instead of
+    failing) and cuDNN autotuning is off, so the same seed gives the same numbers on the same
+    device (tested on CPU). Returns a NumPy ``Generator`` seeded with ``seed``.
     """
     seed = int(seed)
     random.seed(seed)
@@ -41,9 +46,9 @@ def seed_everything(seed: int, deterministic: bool = True) -> np.random.Generato
     if torch.cuda.is_available():
         torch.cuda.manual_seed_all(seed)
     if deterministic:
+        torch.use_deterministic_algorithms(True, warn_only=True)
         torch.backends.cudnn.deterministic = True
         torch.backends.cudnn.benchmark = False
-        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     return np.random.default_rng(seed)
 
 

@@ -91,6 +91,13 @@ class Split:
         """Flat (H·W,) class ids to use with this split: its own, else the scene's."""
         return self.labels if self.labels is not None else np.asarray(scene_labels).reshape(-1)
 
+    def part_map(self, scene_labels: np.ndarray, part: str) -> np.ndarray:
+        """(H, W) class ids of ``part``'s pixels, 0 elsewhere (for plotting a split)."""
+        out = np.zeros(self.shape[0] * self.shape[1], dtype=np.int64)
+        idx = getattr(self, part)
+        out[idx] = self.label_vector(scene_labels)[idx]
+        return out.reshape(self.shape)
+
     def targets(self, scene_labels: np.ndarray, part: str) -> np.ndarray:
         """0-based class indices (label - 1) of ``part``'s pixels."""
         y = self.label_vector(scene_labels)[getattr(self, part)] - 1
@@ -267,7 +274,8 @@ def block_split(
     block: int,
     test_fraction: float,
     seed: int,
-    guard: int = 0,
+    *,
+    guard: int,
     val_fraction: float = 0.0,
 ) -> Split:
     """Spatially disjoint split: the scene is tiled into ``block``×``block`` tiles, each
@@ -276,6 +284,8 @@ def block_split(
     p×p patch around any training pixel (p = 2·guard + 1) never contains a test pixel.
 
     ``mask``: (H, W) labelled pixels to use (bool or label map; all ones for regression).
+    ``guard`` has no default on purpose: pass ``patch // 2`` for patch models (0 only for
+    single-pixel models), so that leakage through overlapping windows is a visible choice.
     """
     mask = np.asarray(mask) > 0
     if block < 1:

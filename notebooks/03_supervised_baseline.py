@@ -43,7 +43,7 @@
 
 # %% tags=["parameters"]
 scene = "demo"  # any name from hsinb.list_scenes(); real cubes need their files
-K = 10  # labelled pixels per class; 0 = the scene's official training map
+K = 10  # labelled pixels per class, or 0 for the official training map
 seed = 0
 model = "2d"  # "2d": ResNet on 9x9 patches; "1d": ResNet on single spectra
 patch = 9
@@ -88,8 +88,8 @@ print("device:", describe_device(device))
 split = (official_split(data.labels, data.split_maps) if K == 0
          else few_shot_split(data.labels, K, seed))
 print(split.describe())
-plots.label_map(data, labels=data.labels * split.mask("train"))
-plt.title(f"{data.display_name}: training pixels ({split.train.size})")
+fig = plots.label_map(data, labels=split.part_map(data.labels, "train"))
+_ = plt.title(f"{data.display_name}: training pixels ({split.train.size})")
 
 # %%
 cfg = MethodAConfig(model=model, patch=patch, classify_epochs=epochs, classify_lr=lr,
@@ -101,7 +101,7 @@ for name, m in metrics.items():
     print(f"{name:12s} OA {100 * m['OA']:5.1f}  AA {100 * m['AA']:5.1f}  kappa {100 * m['kappa']:5.1f}")
 
 # %%
-plots.learning_curves(result["histories"], title=f"{data.display_name}, K={K}")
+fig = plots.learning_curves(result["histories"], title=f"{data.display_name}, K={K}")
 
 # %% [markdown]
 # Per-class accuracy shows which classes the few labels fail to cover.
@@ -112,16 +112,18 @@ for name, m in metrics.items():
                  for i, a in enumerate(m["per_class"])})
 
 # %%
-from hsinb.protocols.fewshot import classification_map
 
-pred = classification_map(result["models"]["supervised"], result["data"], labelled_only=True)
-plots.classification_maps(data, {"supervised CNN": pred})
+from hsinb.protocols.fewshot import prediction_map
+
+m = metrics["supervised"]  # the test pixels' predictions, made once for the metrics
+pred = prediction_map(data.shape[:2], m["pixels"], m["predictions"])
+fig = plots.classification_maps(data, {"supervised CNN (test pixels)": pred})
 
 # %%
 from hsinb.protocols.classify import encode
 
 feats = encode(result["models"]["supervised"].encoder, result["data"].x_train)
-plots.embedding_plot(feats.cpu().numpy(), result["data"].y_train.cpu().numpy(), data.class_names,
+fig = plots.embedding_plot(feats.cpu().numpy(), result["data"].y_train.cpu().numpy(), data.class_names,
                      title=f"{data.display_name}: supervised features of the training pixels")
 
 # %%

@@ -42,7 +42,7 @@
 
 # %% tags=["parameters"]
 scene = "demo"
-K = 10  # labelled pixels per class; 0 = the scene's official training map
+K = 10  # labelled pixels per class, or 0 for the official training map
 seed = 0
 model = "2d"  # "2d" (9x9 patches) or "1d" (single spectra)
 pairing = "overlap"  # "overlap" (patches), "neighbour" (5x5 neighbourhood), "same"
@@ -66,7 +66,6 @@ record_path = None
 import hsinb
 from hsinb import plots
 from hsinb.protocols.classify import encode
-from hsinb.protocols.fewshot import classification_map
 from hsinb.protocols.method_a import MethodAConfig, flat_metrics, run_method_a
 from hsinb.records import RunTimer, save_run
 from hsinb.runtime import describe_device, pick_device
@@ -111,8 +110,8 @@ for name, m in metrics.items():
 if result["pretrain"]:
     h = result["pretrain"]["history"]
     print("encoder from cache:", result["pretrain"]["from_cache"])
-    plots.learning_curves({"Barlow Twins": {"loss": h["loss"]}}, title="pre-training")
-plots.learning_curves(result["histories"], title=f"{data.display_name}, K={K}")
+    fig = plots.learning_curves({"Barlow Twins": {"loss": h["loss"]}}, title="pre-training")
+fig = plots.learning_curves(result["histories"], title=f"{data.display_name}, K={K}")
 
 # %% [markdown]
 # Embeddings of the labelled test pixels: the frozen pre-trained encoder (what the linear
@@ -133,8 +132,11 @@ for name in ("linear", "supervised"):
         plots.embedding_plot(feats, y, data.class_names, title=f"{data.display_name}: {name} encoder")
 
 # %%
-maps = {name: classification_map(m, d, labelled_only=True) for name, m in result["models"].items()}
-plots.classification_maps(data, maps)
+from hsinb.protocols.fewshot import prediction_map
+
+maps = {f"{name} (test pixels)": prediction_map(data.shape[:2], metrics[name]["pixels"], metrics[name]["predictions"])
+        for name in result["models"]}
+fig = plots.classification_maps(data, maps)
 
 # %%
 record = save_run(record_path, params, flat_metrics(metrics, 100), split, describe_device(device), timer,

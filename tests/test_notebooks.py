@@ -100,3 +100,17 @@ def test_notebook_runs_in_quick_mode(path: Path, tmp_path: Path, monkeypatch, ca
     errors = [o for c in code_cells(nb) for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors, f"{path.name}: {errors[0].ename}: {errors[0].evalue}"
     assert os.path.getsize(out) > 0
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_papermill_sees_every_parameter(path: Path):
+    """papermill silently drops a parameter line it cannot parse (e.g. a ';' in a comment),
+    which would make the grid runner reject that parameter."""
+    import ast
+
+    import papermill
+
+    nb = nbformat.read(path, as_version=4)
+    assigned = {t.id for node in ast.parse(code_cells(nb)[0].source).body if isinstance(node, ast.Assign)
+                for t in node.targets if isinstance(t, ast.Name)}
+    assert set(papermill.inspect_notebook(str(path))) == assigned

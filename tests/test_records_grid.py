@@ -19,7 +19,7 @@ def test_record_has_provenance(tmp_path):
     path = write_record(tmp_path / "r" / "x.json", rec)
     back = read_record(path)
     assert back["seed"] == 1 and back["metrics"]["OA"] == 0.5 and back["split"]["identity"] == "abc"
-    assert back["git"]["commit"] is None or len(back["git"]["commit"]) == 40
+    assert len(back["git"]["commit"]) == 40 and back["git"]["dirty"] in (True, False)
     assert {"python", "torch", "numpy", "hsinb"} <= set(back["versions"])
     assert back["wall_time_s"] >= 0
     assert [p.name for p in (tmp_path / "r").iterdir()] == ["x.json"]  # no temp file left
@@ -100,6 +100,11 @@ def test_grid_failure_is_reported_not_recorded(tiny_notebook, tmp_path):
     assert not list((out / "records").glob("*.json"))
     assert "asked to fail" in next((out / "failed").glob("*.txt")).read_text()
     assert not list((out / "notebooks").iterdir())
+
+
+def test_grid_reserved_parameter(tiny_notebook, tmp_path):
+    with pytest.raises(UnknownParameterError, match="set by the grid runner"):
+        run_grid(tiny_notebook, {"record_path": ["x"]}, tmp_path / "runs", progress=False)
 
 
 def test_grid_unknown_parameter(tiny_notebook, tmp_path):

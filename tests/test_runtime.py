@@ -38,8 +38,8 @@ def test_pick_device(monkeypatch):
     monkeypatch.setenv("HSINB_DEVICE", "cpu")
     assert pick_device().type == "cpu"
     monkeypatch.delenv("HSINB_DEVICE")
-    expected = "cuda" if torch.cuda.is_available() else None
-    dev = pick_device()
-    assert dev.type == (expected or dev.type) and dev.type in ("cpu", "cuda", "mps")
+    gpu = torch.cuda.is_available()
+    mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+    assert pick_device().type == ("cuda" if gpu else "mps" if mps else "cpu")
     assert pick_device("cpu").type == "cpu"
     assert "cpu" in describe_device("cpu")

@@ -100,8 +100,10 @@ def test_missing_cube_error_names_places_and_url(data_dir, tmp_path, monkeypatch
 
 
 def test_unknown_scene():
-    with pytest.raises(UnknownSceneError, match="known scenes"):
+    with pytest.raises(UnknownSceneError, match="Known scenes"):
         load_scene("pavia_university")
+    with pytest.raises(UnknownSceneError, match="Did you mean 'paviaU'"):
+        load_scene("paviau")
 
 
 def test_wavelengths_match_band_counts():

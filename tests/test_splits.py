@@ -80,6 +80,7 @@ def test_official_split(labels):
     labels_hole[29, 19] = 0
     s3 = official_split(labels_hole, {"train": extra})
     assert s3.targets(labels_hole, "train").tolist() == [1]
+    assert s3.part_map(labels_hole, "train")[29, 19] == 2 and s3.part_map(labels_hole, "train").sum() == 2
     assert s3.test.size == (labels_hole > 0).sum()
     with pytest.raises(SplitError, match="no split map 'fixed'"):
         official_split(labels, {"train": train_map}, train_key="fixed")
@@ -89,6 +90,8 @@ def test_block_split_guard_keeps_patches_clear():
     mask = np.ones((40, 40), bool)
     guard = 2
     s = block_split(mask, block=8, test_fraction=0.3, seed=0, guard=guard)
+    with pytest.raises(TypeError):
+        block_split(mask, block=8, test_fraction=0.3, seed=0)  # guard must be chosen
     _disjoint(s)
     test = s.mask("test")
     for r, c in zip(*s.coords("train")):

@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 import urllib.request
+import warnings
 from pathlib import Path
 
 from ..errors import ChecksumMismatchError, DataFileNotFoundError
@@ -90,7 +91,8 @@ def verify_file(path: str | os.PathLike, relpath: str) -> str:
     if got != want:
         raise ChecksumMismatchError(
             f"{path} does not match the published {kind} of {relpath}: expected {want}, got "
-            f"{got}. The file is corrupt or a different version; delete it and download again."
+            f"{got}. The file is corrupt or a different version of it: replace it with the "
+            f"canonical file ({URLS.get(relpath, 'see the scene registry')})."
         )
     return kind
 
@@ -111,12 +113,15 @@ def _offline() -> bool:
 def _not_found(relpath: str, data_dir, reason: str) -> DataFileNotFoundError:
     places = "\n".join(f"  - {d / relpath}" for d in search_dirs(data_dir))
     url = URLS.get(relpath, "(no public URL registered)")
+    parts = expand_url(url)
+    how = (f"download the {len(parts)} parts {parts[0]} ... {parts[-1]}, join them in order "
+           f"(cat part.0 part.1 ... > {Path(relpath).name}) and save the result"
+           if len(parts) > 1 else "download it from the source and save it")
     return DataFileNotFoundError(
         f"data file {relpath!r} not found. Looked in:\n{places}\n"
         f"Download: {reason}\nSource: {url}\n"
-        f"To place it by hand, download it from the source and save it as "
-        f"{cache_dir() / relpath} (or under any folder listed in HSINB_DATA, as "
-        f"<folder>/{relpath})."
+        f"To place it by hand, {how} as {cache_dir() / relpath} (or under any folder listed "
+        f"in HSINB_DATA, as <folder>/{relpath})."
     )
 
 
@@ -129,7 +134,10 @@ def download(url: str, dest: Path, relpath: str, timeout: float = 60.0, progress
         with os.fdopen(fd, "wb") as out:
             for part in expand_url(url):
                 _stream(part, out, timeout, progress and not os.environ.get("CI"))
-        verify_file(tmp, relpath)
+        if verify_file(tmp, relpath) == "unverified":
+            warnings.warn(f"{relpath}: no published checksum to verify against; downloaded file "
+                          f"has sha256 {sha256_of(tmp)} (add it to registry.SHA256 once trusted)",
+                          stacklevel=3)
         os.replace(tmp, dest)
     finally:
         if tmp.exists():

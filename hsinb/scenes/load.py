@@ -12,12 +12,11 @@ from ..errors import (
     DataFileNotFoundError,
     InvalidValuesError,
     ShapeMismatchError,
-    UnknownSceneError,
 )
 from .fetch import fetch_file, verify_file
 from .matfile import read_mat_variable, read_mat_variables
-from .registry import SIMULATED_SCENES, STANDIN_SCENES, SceneSpec, get_spec, list_scenes
-from .scene import Scene
+from .registry import SCENES, SIMULATED_SCENES, STANDIN_SCENES, SceneSpec, get_spec
+from .scene import Scene, as_label_map
 
 
 def load_scene(
@@ -52,10 +51,9 @@ def load_scene(
         if simulator_options:
             raise TypeError(f"{name!r} is a real scene; options {sorted(simulator_options)} "
                             "apply to simulated scenes only")
-        spec = get_spec(name) if not name.endswith("-sim") else None
-        if spec is None:
-            raise UnknownSceneError(f"unknown scene {name!r}; known: {', '.join(list_scenes())}")
-        scene = _load_registered(spec, data_dir, download, verify)
+        if name not in SCENES:
+            get_spec(name + "?")  # raises UnknownSceneError with suggestions
+        scene = _load_registered(SCENES[name], data_dir, download, verify)
     return scene if normalise == "none" else scene.normalised(normalise)
 
 
@@ -124,10 +122,11 @@ def _load_registered(spec: SceneSpec, data_dir, download: bool, verify: bool) ->
     endmember_names = None
     split_maps: dict[str, np.ndarray] = {}
     if spec.kind == "samson":
-        cube, abundances, endmembers = _read_samson(spec, cube_path, data_dir, download, verify)
+        ref_path = _path(spec.extra_files[0], data_dir, download, verify)
+        cube, abundances, endmembers = _read_samson(spec, cube_path, ref_path)
         labels = abundances.argmax(axis=2) + 1
         endmember_names = list(spec.class_names)
-        sources = [cube_path, fetch_file(spec.extra_files[0], data_dir, download)]
+        sources = [cube_path, ref_path]
     elif spec.kind == "anomaly":
         data = read_mat_variables(cube_path, [spec.cube_var, "map"])
         cube = data[spec.cube_var]
@@ -162,12 +161,12 @@ def _load_registered(spec: SceneSpec, data_dir, download: bool, verify: bool) ->
     )
 
 
-def _read_samson(spec: SceneSpec, cube_path: Path, data_dir, download: bool, verify: bool):
+def _read_samson(spec: SceneSpec, cube_path: Path, ref_path: Path):
     """Samson: V is bands x pixels with pixels in column-major (MATLAB) order of a 95x95
     image; A (3 x pixels) uses the same order (checked in the tests against V)."""
     h, w, b = spec.shape
     v = read_mat_variable(cube_path, spec.cube_var)
-    ref = read_mat_variables(_path(spec.extra_files[0], data_dir, download, verify), ["A", "M"])
+    ref = read_mat_variables(ref_path, ["A", "M"])
     if v.shape != (b, h * w):
         raise ShapeMismatchError(f"samson: V is {v.shape}, expected {(b, h * w)}")
     cube = v.T.reshape((h, w, b), order="F")
@@ -196,7 +195,8 @@ def load_scene_file(
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"scene file {path} does not exist")
+        raise DataFileNotFoundError(f"scene file not found: {path.resolve()} (check the path; "
+                                    "relative paths start at the current folder)")
     if path.suffix.lower() == ".hdr":
         cube, wl = _read_envi(path)
         wavelengths = wavelengths if wavelengths is not None else wl
@@ -208,9 +208,7 @@ def load_scene_file(
         labels = read_mat_variable(Path(labels_path) if labels_path else path, labels_var)
     else:
         labels = np.zeros(cube.shape[:2], dtype=np.int64)
-    from .scene import _as_label_map
-
-    labels = _as_label_map(labels, f"{path} labels")
+    labels = as_label_map(labels, f"{path} labels")
     n_classes = int(labels.max(initial=0))
     names = list(class_names) if class_names else [f"class {i}" for i in range(1, n_classes + 1)]
     return Scene(

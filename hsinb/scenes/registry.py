@@ -8,6 +8,7 @@ project's shared data folder and the per-user cache.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -383,7 +384,10 @@ def get_spec(name: str) -> SceneSpec:
     base = name[: -len("-sim")] if name.endswith("-sim") else name
     if base in SCENES:
         return SCENES[base]
+    close = difflib.get_close_matches(name, list_scenes(), n=3, cutoff=0.6)
+    close += [n for n in list_scenes() if n.lower() == name.lower() and n not in close]
+    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
     raise UnknownSceneError(
-        f"unknown scene {name!r}; known scenes: {', '.join(list_scenes())}. "
+        f"unknown scene {name!r}.{hint} Known scenes: {', '.join(list_scenes())}. "
         "For your own file use hsinb.load_scene_file(path, cube_var=..., labels_var=...)."
     )

@@ -107,7 +107,7 @@ class Scene:
                 f"scene {self.name!r}: label map is {labels.shape} but cube is "
                 f"{cube.shape[:2]} (H x W); check that they belong to the same scene"
             )
-        self.labels = _as_label_map(labels, f"scene {self.name!r} labels")
+        self.labels = as_label_map(labels, f"scene {self.name!r} labels")
         top = int(self.labels.max(initial=0))
         if top > len(self.class_names):
             raise InvalidValuesError(
@@ -119,7 +119,7 @@ class Scene:
                 raise ShapeMismatchError(
                     f"scene {self.name!r}: split map {key!r} is {m.shape}, labels are {labels.shape}"
                 )
-            self.split_maps[key] = _as_label_map(m, f"scene {self.name!r} split map {key!r}")
+            self.split_maps[key] = as_label_map(m, f"scene {self.name!r} split map {key!r}")
         if self.wavelengths is not None:
             self.wavelengths = np.asarray(self.wavelengths, dtype=np.float64)
             if self.wavelengths.shape != (cube.shape[2],):
@@ -189,7 +189,9 @@ class Scene:
         )
 
 
-def _as_label_map(labels: np.ndarray, what: str) -> np.ndarray:
+def as_label_map(labels: np.ndarray, what: str) -> np.ndarray:
+    """``labels`` as an int64 map; raises :class:`InvalidValuesError` for non-integer or
+    negative values (``what`` names the array in the message)."""
     labels = np.asarray(labels)
     if labels.dtype.kind == "f":
         if not np.isfinite(labels).all() or not np.array_equal(labels, np.round(labels)):
