@@ -13,11 +13,15 @@ class HsinbError(Exception):
     """Base class of every error hsinb raises on purpose."""
 
 
-class UnknownSceneError(HsinbError, KeyError):
-    """A scene name that is not in the registry."""
+class _MessageKeyError(KeyError):
+    """A KeyError that prints its message as is (KeyError would quote it)."""
 
-    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+    def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class UnknownSceneError(HsinbError, _MessageKeyError):
+    """A scene name that is not in the registry."""
 
 
 class DataFileNotFoundError(HsinbError, FileNotFoundError):
@@ -28,11 +32,8 @@ class ChecksumMismatchError(HsinbError, ValueError):
     """A file whose content does not match its published checksum."""
 
 
-class VariableNotFoundError(HsinbError, KeyError):
+class VariableNotFoundError(HsinbError, _MessageKeyError):
     """A variable name that is not in a .mat file."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
 
 
 class ShapeMismatchError(HsinbError, ValueError):
@@ -51,18 +52,12 @@ class PatchSizeError(HsinbError, ValueError):
     """An invalid patch size (even, non-positive, or larger than the scene)."""
 
 
-class UnknownParameterError(HsinbError, KeyError):
+class UnknownParameterError(HsinbError, _MessageKeyError):
     """A parameter name that the notebook or function does not accept."""
 
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
 
-
-class UnknownNameError(HsinbError, KeyError):
+class UnknownNameError(HsinbError, _MessageKeyError):
     """An unknown name picked from a fixed menu (transform, model, normalisation, ...)."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
 
 
 def check_choice(kind: str, value: str, choices) -> str:

@@ -119,19 +119,14 @@ def fit_supervised(
     device: torch.device | str | None = None,
     progress: bool = False,
 ) -> tuple[EncoderWithHead, dict[str, list[float]]]:
-    """Train encoder + head from their current weights, all parameters at rate ``lr``.
+    """Train encoder + head from their current weights, all parameters at rate ``lr``
+    (:func:`fit_finetune` with ``encoder_lr_scale=1``).
 
     ``head`` None gives a :class:`LinearClassifier` on ``encoder.feature_dim`` with
     ``n_classes`` (default ``max(y) + 1``) outputs.
     """
-    y = _check_xy(x_train, y_train)
-    if head is None:
-        head = LinearClassifier(encoder.feature_dim, _n_classes(y, n_classes))
-    model = EncoderWithHead(encoder, head)
-    model.to(device if device is not None else model_device(encoder)).train()
-    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
-    hist = _train(model, opt, x_train, y, epochs, batch_size, generator, progress, "supervised")
-    return model, hist
+    return fit_finetune(encoder, head, x_train, y_train, epochs, lr, 1.0, batch_size, weight_decay,
+                        momentum, n_classes, generator, device, progress, _desc="supervised")
 
 
 def fit_finetune(
@@ -149,6 +144,7 @@ def fit_finetune(
     generator: torch.Generator | None = None,
     device: torch.device | str | None = None,
     progress: bool = False,
+    _desc: str = "finetune",
 ) -> tuple[EncoderWithHead, dict[str, list[float]]]:
     """Finetune a (pre-trained) encoder with a head: all parameters train, the encoder at
     ``encoder_lr_scale × lr`` (default 0.1×) so that it does not drift too fast from its
@@ -163,7 +159,7 @@ def fit_finetune(
         {"params": list(head.parameters()), "lr": lr},
     ]
     opt = torch.optim.SGD(groups, lr=lr, momentum=momentum, weight_decay=weight_decay)
-    hist = _train(model, opt, x_train, y, epochs, batch_size, generator, progress, "finetune")
+    hist = _train(model, opt, x_train, y, epochs, batch_size, generator, progress, _desc)
     return model, hist
 
 
