@@ -1,4 +1,4 @@
-"""Command line: ``hsinb scenes | fetch | grid | aggregate | calibrate``.
+"""Command line: ``hsinb scenes | fetch | grid | aggregate | calibrate | report``.
 
 Examples::
 
@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--target", type=float, help="target OA in %% (default: the registered target)")
     c.add_argument("--epochs", type=int, default=100)
     c.add_argument("--test-pixels", type=int, default=4000)
+    r = sub.add_parser("report", help="regenerate the README's results block from results/")
+    r.add_argument("--readme", default="README.md")
     a = sub.add_parser("aggregate", help="mean ± std tables from run records")
     a.add_argument("records")
     a.add_argument("--by", nargs="+", required=True)
@@ -91,6 +93,14 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.scenes:
             result = calibrate(name, args.target, epochs=args.epochs, test_pixels=args.test_pixels)
             print(f"wrote {save_calibration(result)}")
+        return 0
+    if args.cmd == "report":
+        from pathlib import Path
+
+        from .report import update_readme
+
+        update_readme(Path(args.readme))
+        print(f"updated the results block of {args.readme}")
         return 0
     if args.cmd == "aggregate":
         import pandas as pd
