@@ -30,7 +30,8 @@ def peak_rss_mb() -> float:
 
 def write_bench(name: str, result: dict, summary_md: str) -> None:
     """Write ``results/bench/<name>.json`` and ``.md`` atomically, with provenance."""
-    result = {**result, "command": "python " + " ".join(sys.argv), "git": git_commit(),
+    script = Path(sys.argv[0]).resolve().relative_to(REPO)
+    result = {**result, "command": " ".join(["python", str(script), *sys.argv[1:]]), "git": git_commit(),
               "machine": platform.processor() or platform.machine(), **environment()}
     atomic_write_text(BENCH_DIR / f"{name}.json", json.dumps(result, indent=2) + "\n")
     atomic_write_text(BENCH_DIR / f"{name}.md", summary_md.strip() + f"\n\nProduced by: `{result['command']}`\n")

@@ -30,7 +30,8 @@ def calibration_table(results: Path) -> str:
 
 def bench_sections(results: Path) -> str:
     """The Markdown summaries of ``results/bench/*.md`` one after the other."""
-    parts = [p.read_text().strip() for p in sorted((results / "bench").glob("*.md"))]
+    parts = [re.sub(r"^#+ ", "#### ", p.read_text().strip(), flags=re.M)
+             for p in sorted((results / "bench").glob("*.md"))]
     return "\n\n".join(parts) + "\n" if parts else "_No benchmark recorded yet (`make bench`)._\n"
 
 
