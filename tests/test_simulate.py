@@ -332,3 +332,31 @@ def test_registered_standins_keep_real_maps_and_sensor_grids(name):
     lo, hi = {"ROSIS": (430, 860), "AVIRIS": (400, 2500), "Hyperion": (400, 2500), "CASI-1500": (380, 1050)}[spec.sensor]
     assert lo - 50 <= s.wavelengths[0] and s.wavelengths[-1] <= hi + 10
     assert "sim" in s.display_name
+
+
+def test_standin_renders_pixels_only_a_split_map_labels():
+    """PaviaU's fixed training map labels pixels the ground truth leaves at 0: the stand-in
+    must give them their class's spectra (else official-split training labels are wrong)."""
+    s = load_scene("paviaU-sim", difficulty=1.0)
+    train = s.split_maps["train"]
+    extra = (s.labels == 0) & (train > 0)
+    assert extra.sum() == 1147
+    background = s.cube[(s.labels == 0) & (train == 0)].mean(0)
+    for c in np.unique(train[extra]):
+        mean_extra = s.cube[extra & (train == c)].mean(0)
+        mean_class = s.cube[s.labels == c].mean(0)
+        # border mixing and smooth variability move them a little, background is far away
+        assert np.linalg.norm(mean_extra - mean_class) < 0.5 * np.linalg.norm(mean_extra - background), c
+
+
+def test_demo_scene_is_not_trivially_separable():
+    from sklearn.linear_model import LogisticRegression
+
+    from hsinb.splits import few_shot_split
+
+    s = load_scene("demo")
+    split = few_shot_split(s.labels, 5, seed=0)
+    x = s.cube.reshape(-1, s.n_bands)
+    clf = LogisticRegression(max_iter=500).fit(x[split.train], split.targets(s.labels, "train"))
+    oa = (clf.predict(x[split.test]) == split.targets(s.labels, "test")).mean()
+    assert 0.5 < oa < 0.95

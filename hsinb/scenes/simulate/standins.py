@@ -308,8 +308,14 @@ def make_standin(
     lib, lib_source = _library_or_none(library, needs_library)
     var = Variability.from_difficulty(difficulty)
     ss = np.random.SeedSequence([int(seed), zlib.crc32(name.encode())])
+    # pixels that only a split map labels (PaviaU's fixed training map labels 1147 pixels the
+    # ground truth leaves at 0) get their class's spectra too; Scene.labels stays the real map
+    layout = labels.copy()
+    for m in (split_maps or {}).values():
+        extra = (layout == 0) & (np.asarray(m) > 0)
+        layout[extra] = np.asarray(m)[extra]
     out = render_labelled_scene(
-        labels, [parse_recipe(r) for r, _ in found], parse_recipe(bg), wl, var, ss, lib
+        layout, [parse_recipe(r) for r, _ in found], parse_recipe(bg), wl, var, ss, lib
     )
     sensor = RECIPES.get(name, {}).get("sensor", "unknown")
     return Scene(
