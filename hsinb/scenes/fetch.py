@@ -15,6 +15,7 @@ partial or corrupt download never stays where a later run would find it. Set
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import re
 import shutil
@@ -24,7 +25,7 @@ import warnings
 from pathlib import Path
 
 from ..errors import ChecksumMismatchError, DataFileNotFoundError
-from .registry import GIT_BLOB, SHA256, URLS
+from .registry import GIT_BLOB, PINNED_URLS, SHA256, URLS
 
 CHUNK = 1 << 20
 
@@ -110,9 +111,15 @@ def _offline() -> bool:
     return os.environ.get("HSINB_OFFLINE", "").lower() not in ("", "0", "false", "no")
 
 
+def source_url(relpath: str) -> str | None:
+    """Where ``relpath`` is downloaded from: the pinned copy whose checksum is known, else the
+    canonical URL."""
+    return PINNED_URLS.get(relpath) or URLS.get(relpath)
+
+
 def _not_found(relpath: str, data_dir, reason: str) -> DataFileNotFoundError:
     places = "\n".join(f"  - {d / relpath}" for d in search_dirs(data_dir))
-    url = URLS.get(relpath, "(no public URL registered)")
+    url = source_url(relpath) or "(no public URL registered)"
     parts = expand_url(url)
     how = (f"download the {len(parts)} parts {parts[0]} ... {parts[-1]}, join them in order "
            f"(cat part.0 part.1 ... > {Path(relpath).name}) and save the result"
@@ -186,14 +193,15 @@ def fetch_file(
     found = find_file(relpath, data_dir)
     if found is not None:
         return found
-    if relpath not in URLS:
+    url = source_url(relpath)
+    if url is None:
         raise _not_found(relpath, data_dir, "no public source is registered for this file")
     if not download_missing or _offline():
         raise _not_found(relpath, data_dir, "disabled (download=False or HSINB_OFFLINE is set)")
     dest = cache_dir() / relpath
     try:
-        return download(URLS[relpath], dest, relpath, timeout=timeout)
+        return download(url, dest, relpath, timeout=timeout)
     except ChecksumMismatchError:
         raise
-    except OSError as exc:  # URLError, timeouts, refused connections
+    except (OSError, http.client.HTTPException) as exc:  # URLError, timeouts, refused, truncated
         raise _not_found(relpath, data_dir, f"failed ({exc})") from exc

@@ -50,8 +50,44 @@ URLS: dict[str, str] = {
     + "ricardoborsoi/MUA_SparseUnmixing/master/USGS_1995_Library.mat",
 }
 
-#: sha256 of files whose bytes are known (the label maps and small cubes of the shared
-#: data folder, see its MANIFEST.tsv).
+
+#: the exact copies whose sha256 is in :data:`SHA256` (raw files at pinned commits); they
+#: take precedence over :data:`URLS`, so a download verifies against the bytes it came from.
+PINNED_URLS: dict[str, str] = {
+    "abu/abu-airport-1.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-airport-1.mat",
+    "abu/abu-airport-2.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-airport-2.mat",
+    "abu/abu-airport-3.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-airport-3.mat",
+    "abu/abu-airport-4.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-airport-4.mat",
+    "abu/abu-beach-1.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-beach-1.mat",
+    "abu/abu-beach-2.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-beach-2.mat",
+    "abu/abu-beach-3.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-beach-3.mat",
+    "abu/abu-urban-1.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-urban-1.mat",
+    "abu/abu-urban-2.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-urban-2.mat",
+    "abu/abu-urban-3.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-urban-3.mat",
+    "abu/abu-urban-4.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-urban-4.mat",
+    "abu/abu-urban-5.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-urban-5.mat",
+    "botswana/Botswana_gt.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/Botswana_gt.mat",
+    "houston2013/houston_gt.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/houston_gt.mat",
+    "hydice_urban/hydice.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/hydice.mat",
+    "indian_pines/Indian_pines_gt.mat": "https://raw.githubusercontent.com/gokriznastic/HybridSN/8e9fd37cdcbff5f9717433cddb83f5215f9ec54e/data/Indian_pines_gt.mat",
+    "indian_pines/indianpines_disjoint_dset.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/indianpines_disjoint_dset.mat",
+    "indian_pines_subset/Indian_subset.mat": "https://raw.githubusercontent.com/carlosh93/SC-SSC/2cd679282f85aa0bc87b1aed9ac683b60cc97734/Data/ROI/Indian_subset.mat",
+    "ksc/KSC_gt.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/KSC_gt.mat",
+    "paviaU/PaviaU_gt.mat": "https://raw.githubusercontent.com/gokriznastic/HybridSN/8e9fd37cdcbff5f9717433cddb83f5215f9ec54e/data/PaviaU_gt.mat",
+    "paviaU/TRpavia_fixed.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/TRpavia_fixed.mat",
+    "paviaU/TSpavia_fixed.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/TSpavia_fixed.mat",
+    "pavia_centre/paviaC_gt.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/paviaC_gt.mat",
+    "salinas/Salinas_gt.mat": "https://raw.githubusercontent.com/gokriznastic/HybridSN/8e9fd37cdcbff5f9717433cddb83f5215f9ec54e/data/Salinas_gt.mat",
+    "salinas_a/SalinasA_corrected.mat": "https://raw.githubusercontent.com/carlosh93/SC-SSC/2cd679282f85aa0bc87b1aed9ac683b60cc97734/Data/Full_Datasets/SalinasA_corrected.mat",
+    "salinas_a/SalinasA_gt.mat": "https://raw.githubusercontent.com/carlosh93/SC-SSC/2cd679282f85aa0bc87b1aed9ac683b60cc97734/Data/Full_Datasets/SalinasA_gt.mat",
+    "samson/_EndSamson.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/6e351f13603d4ac76ef4e40811c072d5329ccb63/Unmixing/_EndSamson.mat",
+    "samson/samson_1.mat": "https://raw.githubusercontent.com/ricardoborsoi/MUA_SparseUnmixing/089f5d61162807a5304759e293b132ed9d0d6ab4/real_data/samson_1.mat",
+    "san_diego/sandiego.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/sandiego.mat",
+    "usgs_library/USGS_1995_Library.mat": "https://raw.githubusercontent.com/ricardoborsoi/MUA_SparseUnmixing/089f5d61162807a5304759e293b132ed9d0d6ab4/USGS_1995_Library.mat",
+}
+
+#: sha256 of files whose bytes are known (every file of the shared data folder's
+#: MANIFEST.tsv: label maps, small real cubes, the USGS library).
 SHA256: dict[str, str] = {
     "paviaU/PaviaU_gt.mat": "23f6a426928f9b32984adffe659e29f554f9fb6c93b5a107528d308d5087a829",
     "paviaU/TRpavia_fixed.mat": "9eb125761f65b562f4b33c48af45131c9bdf26cb5eaa50cecf744873033a063b",
@@ -69,6 +105,20 @@ SHA256: dict[str, str] = {
     "salinas_a/SalinasA_corrected.mat": "d75684ed3ab71a1024cee0f9db9061f50a3523a92ff5edfbbb1eed976b9f1721",
     "salinas_a/SalinasA_gt.mat": "17814c1d3296c0e29b27f320f2c4174d2a68adb87e376abe78f02923e2c2e454",
     "indian_pines_subset/Indian_subset.mat": "de9887fc4e91a776fcf4398f0699ad2dedd2f2f9b510266d21c812c3802721c7",
+    "abu/abu-airport-1.mat": "5de3c0b74593552e21e88ee280d02c4acae60bd48a013d72bd28ef63815485f5",
+    "abu/abu-airport-2.mat": "7121476e700001e76191d6ee6bc6f2d5f680c0fe49186b61a57f10fcac7718b9",
+    "abu/abu-airport-3.mat": "97b574be2de8c1ae3158b60b4aa34676c59a218398fc096c0dcdf125a6c74495",
+    "abu/abu-airport-4.mat": "c10cb987f0a75ad5834da2be35e2cfe740660fd9094521dd6d047de535a2a72b",
+    "abu/abu-beach-1.mat": "b1fa88474fbc06f2e654e4452d8f7f98757c199197e2b7fec1977a5c5753fcb0",
+    "abu/abu-beach-2.mat": "3ec5f0c5c36b2f98a41f9d9e69946e9f3e6fdbeee0f42b3e402485a4efd9bb80",
+    "abu/abu-beach-3.mat": "56622ebe89aa1a37aced4b41286eb0a045677553f637c63f90c8222f1027f576",
+    "abu/abu-urban-1.mat": "951d8d9c405d7ae200634dfd5244586545c01a561b1028f0e65e09e562523942",
+    "abu/abu-urban-2.mat": "ed900cbde844582dd51943f920eac47c3a4e7f4cf3e0ae7612fdfb80b7ee7807",
+    "abu/abu-urban-3.mat": "a4e4ef3c512b72510f5852300a5050e9e544f80abb021d79ee04921c2070598b",
+    "abu/abu-urban-4.mat": "6d6b81c9688f883a9ca59ff99ebc8053c5be1a14099960c460ba420d8507e676",
+    "abu/abu-urban-5.mat": "16a50cfca9d6c4783adfd663e9d1e5e948ddaad950912b58577a604c86eb64c5",
+    "hydice_urban/hydice.mat": "095875682b1f5da092c64ebf4b40493d4d9071aa6a7856c8821cc986051422c7",
+    "san_diego/sandiego.mat": "6830b031438366acbcf3d20f35a5589f969783471a6fd987b792954c51283b01",
 }
 
 #: git blob ids (SHA-1 of b"blob <size>\0" + content) of the canonical GIC cubes.
