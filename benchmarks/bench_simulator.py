@@ -29,6 +29,9 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
 
 
+from _common import write_bench  # noqa: E402
+
+
 def run_case(case: str, repeats: int) -> dict:
     """Build one case ``repeats`` times in this process; return timings and memory."""
     import numpy as np
@@ -81,13 +84,6 @@ def run_in_subprocess(case: str, repeats: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--case", help="(internal) run one case and print JSON")
@@ -111,15 +107,17 @@ def main() -> None:
         "cases": cases,
     }
     p, d = cases["paviaU_standin"], cases["demo"]
-    line = (
-        f"simulator: PaviaU stand-in {'x'.join(map(str, p['shape']))} in {p['seconds_best']:.2f} s, "
-        f"peak RSS {p['peak_rss_mb']:.0f} MB; demo {'x'.join(map(str, d['shape']))} in "
-        f"{d['seconds_best']:.2f} s, peak RSS {d['peak_rss_mb']:.0f} MB "
-        f"({os.cpu_count()} CPUs, best of {args.repeats})"
-    )
-    write_atomic(OUT_DIR / "simulator.json", json.dumps(record, indent=2) + "\n")
-    write_atomic(OUT_DIR / "simulator.md", line + "\n")
-    print(line)
+    md = f"""
+## Simulator: generating scenes
+
+| scene | shape | seconds (best of {args.repeats}) | peak RSS (MB) |
+|---|---|---|---|
+| paviaU-sim stand-in (real PaviaU label map) | {'x'.join(map(str, p['shape']))} | {p['seconds_best']:.2f} | {p['peak_rss_mb']:.0f} |
+| demo | {'x'.join(map(str, d['shape']))} | {d['seconds_best']:.2f} | {d['peak_rss_mb']:.0f} |
+
+Targets: a PaviaU-sized stand-in in <= 10 s and <= 2 GB on {os.cpu_count()} cores.
+"""
+    write_bench("simulator", record, md)
 
 
 if __name__ == "__main__":

@@ -108,9 +108,15 @@ def main(argv: list[str] | None = None) -> int:
         from .grid import aggregate, collect, format_table, write_table
 
         runs = collect(args.records)
-        agg = aggregate(runs, args.by, args.metrics, args.scale)
+        by = list(args.by)
+        if "scene" in runs.columns and "scene" not in by:
+            by.insert(0, "scene")  # every table names its scene, so a -sim one says so
+        agg = aggregate(runs, by, args.metrics, args.scale)
         paper = pd.read_csv(args.paper) if args.paper else None
-        table = format_table(agg, args.by, args.metrics, paper, args.digits)
+        table = format_table(agg, by, args.metrics, paper, args.digits)
+        if "scene" in table and table["scene"].astype(str).str.endswith("-sim").any():
+            args.note = ("Scenes named *-sim are SIMULATED stand-ins (real label map, simulated "
+                         "spectra): their numbers are not numbers for the real scenes. " + args.note)
         command = "hsinb " + " ".join(shlex.quote(x) for x in argv)
         csv_path, md_path = write_table(table, args.out, command, args.note)
         print(f"wrote {csv_path} and {md_path}")

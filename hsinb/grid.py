@@ -289,7 +289,8 @@ def aggregate(runs, by: Sequence[str], metrics: Sequence[str], scale: float = 1.
 
 def format_table(agg, by: Sequence[str], metrics: Sequence[str], paper=None, digits: int = 1):
     """Strings "mean ± std" per metric, with the published value beside when ``paper`` (a
-    DataFrame with the ``by`` columns and metric columns) has it."""
+    DataFrame with some of the ``by`` columns, e.g. K, and metric columns) has it. The merge
+    uses the ``by`` columns that ``paper`` has (a paper table has no ``scene`` column)."""
     import pandas as pd
 
     table = agg[list(by)].copy()
@@ -300,7 +301,10 @@ def format_table(agg, by: Sequence[str], metrics: Sequence[str], paper=None, dig
     table["n"] = agg["n"]
     if paper is not None:
         paper = paper.rename(columns={m: f"{m} (paper)" for m in metrics if m in paper.columns})
-        table = table.merge(paper, on=list(by), how="left")
+        keys = [c for c in by if c in paper.columns]
+        if not keys:
+            raise UnknownParameterError(f"the paper table shares none of the columns {list(by)}")
+        table = table.merge(paper, on=keys, how="left")
         cols = list(by)
         for m in metrics:
             cols.append(m)

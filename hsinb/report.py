@@ -19,8 +19,11 @@ def calibration_table(results: Path) -> str:
     for path in sorted((results / "calibration").glob("*-sim.json")):
         m = json.loads(path.read_text())["metrics"]
         ladder = ", ".join(f"{d:g}: {a:.1f}" for d, a in zip(m["ladder"], m["ladder_mean_OA"]))
-        rows.append(f"| {m['scene']} | {m['target_OA']:.1f} | {m['difficulty']:.3g} ({m['found']}) | "
-                    f"{m['check_OA_mean']:.1f} ± {m['check_OA_std']:.1f} | {ladder} |")
+        miss = m["check_OA_mean"] - m["target_OA"]
+        verdict = "near target" if abs(miss) <= 3 else f"off by {miss:+.1f}"
+        how = "interpolated" if m["found"] == "interpolated" else "nearest rung, target not bracketed"
+        rows.append(f"| {m['scene']} | {m['target_OA']:.1f} | {m['difficulty']:.3g}, {how} | "
+                    f"{m['check_OA_mean']:.1f} ± {m['check_OA_std']:.1f} ({verdict}) | {ladder} |")
     if not rows:
         return "_No calibration recorded yet (`hsinb calibrate <scene>-sim`)._\n"
     head = ("| stand-in | target OA % | chosen difficulty | check OA % (2 split seeds) | ladder (difficulty: mean OA %) |\n"

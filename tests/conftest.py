@@ -11,6 +11,8 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 REPO = Path(__file__).resolve().parent.parent
+# plain `pytest` from a checkout with ../shared beside it finds the data without a download
+os.environ.setdefault("HSINB_DATA", str(REPO.parent / "shared" / "data"))
 
 
 @pytest.fixture(scope="session")

@@ -82,6 +82,7 @@ def test_notebook_runs_in_quick_mode(path: Path, tmp_path: Path, monkeypatch, ca
 
     monkeypatch.setenv("MPLBACKEND", "Agg")  # the kernel inherits this environment
     monkeypatch.setenv("HSINB_OFFLINE", "1")  # quick runs never download
+    monkeypatch.setenv("CI", "1")  # notebooks treat a missing data file as an error, not a skip
     out = tmp_path / path.name
     start = time.perf_counter()
     papermill.execute_notebook(

@@ -110,3 +110,36 @@ def test_grid_reserved_parameter(tiny_notebook, tmp_path):
 def test_grid_unknown_parameter(tiny_notebook, tmp_path):
     with pytest.raises(UnknownParameterError, match="no parameter 'K'.*x, seed, fail, record_path"):
         run_grid(tiny_notebook, {"K": [5]}, tmp_path / "runs", progress=False)
+
+
+def test_stale_temp_files_of_dead_runs_are_removed(tiny_notebook, tmp_path):
+    import socket
+
+    out = tmp_path / "runs"
+    (out / "notebooks").mkdir(parents=True)
+    (out / "records").mkdir()
+    host = socket.gethostname()
+    dead = out / "notebooks" / f".k.tmp-{host}-999999.ipynb"  # no such pid
+    alive = out / "notebooks" / f".k.tmp-{host}-{__import__('os').getpid()}.ipynb"
+    other_host = out / "records" / ".k.tmp-elsewhere-1.json"
+    for p in (dead, alive, other_host):
+        p.write_text("{}")
+    run_grid(tiny_notebook, {"x": [1]}, out, progress=False)
+    assert not dead.exists() and alive.exists() and other_host.exists()
+
+
+def test_cli_aggregate_names_simulated_scenes(tmp_path):
+    from hsinb.cli import main
+
+    for seed in (0, 1):
+        for scene in ("paviaU-sim", "samson"):
+            rec = make_record({"scene": scene, "K": 5, "seed": seed}, {"linear_OA": 70.0 + seed})
+            write_record(tmp_path / "rec" / f"{scene}-{seed}.json", rec)
+    paper = tmp_path / "paper.csv"
+    paper.write_text("K,linear_OA\n5,80.6\n")
+    assert main(["aggregate", str(tmp_path / "rec"), "--by", "K", "--metrics", "linear_OA",
+                 "--paper", str(paper), "--out", str(tmp_path / "t")]) == 0
+    md = (tmp_path / "t.md").read_text()
+    assert "| scene | K | linear_OA | linear_OA (paper) | n |" in md
+    assert "| paviaU-sim | 5 | 70.5 ± 0.7 | 80.6 | 2 |" in md
+    assert "SIMULATED stand-ins" in md and "Produced by: `hsinb aggregate" in md

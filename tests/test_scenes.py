@@ -57,7 +57,7 @@ def test_indian_pines_subset_matches_full_gt(data_dir):
     np.testing.assert_array_equal(ids[s.labels], window)
 
 
-@pytest.mark.parametrize("name", ["abu-airport-1", "abu-beach-1", "abu-urban-3", "san_diego", "hydice_urban"])
+@pytest.mark.parametrize("name", [n for n, s in SCENES.items() if s.kind == "anomaly"])
 def test_unlabelled_scenes(data_dir, name):
     s = load_scene(name, data_dir=data_dir, download=False)
     assert s.shape == get_spec(name).shape
@@ -84,9 +84,16 @@ def test_real_label_maps(data_dir, name, counts_total, splits):
     assert int((labels > 0).sum()) == counts_total
     assert labels.max() == len(spec.class_names)
     assert {k: int((v > 0).sum()) for k, v in maps.items()} == splits
+    # per-class counts equal an independent read of the raw file (scipy, no remapping)
+    if spec.labels_file:
+        raw = scipy.io.loadmat(data_dir / spec.labels_file)[spec.labels_var]
+        np.testing.assert_array_equal(np.bincount(labels.ravel()), np.bincount(raw.ravel()))
     for key, m in maps.items():  # split maps use the label map's class ids
         both = (m > 0) & (labels > 0)
-        assert (m[both] == labels[both]).mean() > 0.99, key
+        disagree = int((m[both] != labels[both]).sum())
+        # 10 pixels of the Indian Pines disjoint map's class 7 lie on gt class 7 (Grass-pasture-
+        # mowed) though the class maps to Soybean-mintill: the only disagreement there is
+        assert disagree == (10 if key == "train_disjoint" else 0), (key, disagree)
 
 
 def test_missing_cube_error_names_places_and_url(data_dir, tmp_path, monkeypatch):

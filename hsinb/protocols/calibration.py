@@ -27,8 +27,8 @@ import torch
 
 from ..errors import DataFileNotFoundError
 from ..models import ResNet2d
-from ..records import REPO_ROOT, atomic_write_text, make_record
-from ..runtime import seed_everything, torch_generator
+from ..records import REPO_ROOT, atomic_write_text, git_commit, make_record
+from ..runtime import pick_device, seed_everything, torch_generator
 from ..scenes.library import load_usgs_library
 from ..scenes.load import load_label_maps
 from ..scenes.registry import get_spec
@@ -54,7 +54,9 @@ TARGET_OA: dict[str, float] = {
 
 def supervised_oa(scene, k: int, seed: int, epochs: int = 100, patch: int = 9, test_pixels: int = 4000,
                   width: int = 64, device: str | None = None) -> float:
-    """OA (%) of the supervised 2-D CNN with ``k`` labels per class on ``scene``."""
+    """OA (%) of the supervised 2-D CNN with ``k`` labels per class on ``scene`` (on the GPU
+    when there is one)."""
+    device = pick_device(device)
     seed_everything(seed)
     scene = scene.normalised("band_standardise")
     split = few_shot_split(scene.labels, k, seed, on_too_few="cap")
@@ -117,7 +119,9 @@ def calibrate(name: str, target: float | None = None, start: float = 1.0, factor
         library = load_usgs_library(data_dir=data_dir)
     except DataFileNotFoundError:
         library = None
-    settings = {"target": target, "k": k, "epochs": epochs, "test_pixels": test_pixels, "scene_seed": scene_seed}
+    # runs of another code version are not resumed: the commit is part of the settings
+    settings = {"target": target, "k": k, "epochs": epochs, "test_pixels": test_pixels, "scene_seed": scene_seed,
+                "commit": git_commit()["commit"]}
     cache = _RunCache(RESULTS_DIR / f"{real}-sim.partial.json", settings)
     t0 = time.perf_counter()
 
