@@ -6,7 +6,7 @@ Examples::
     hsinb fetch paviaU                      # download + verify into the cache
     hsinb grid notebooks/03_supervised_baseline.ipynb results/runs/a1-sup \\
         -p scene paviaU-sim -p K 5 6 7 8 9 10 -p seed 0 1 2 3 4 --workers 2
-    hsinb aggregate results/runs/a1-sup --by scene K --metrics OA kappa --scale 100 \\
+    hsinb aggregate results/runs/a1-sup/records --by K --metrics supervised_OA svm_OA \\
         --out results/tables/a1_supervised
 """
 
