@@ -49,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--target", type=float, help="target OA in %% (default: the registered target)")
     c.add_argument("--epochs", type=int, default=100)
     c.add_argument("--test-pixels", type=int, default=4000)
+    c.add_argument("--start", type=float, default=1.0, help="first difficulty of the ladder")
+    c.add_argument("--factor", type=float, default=2.0, help="ladder step (multiply / divide)")
+    c.add_argument("--seeds", type=int, default=2, help="split seeds per rung (100, 101, ...)")
+    c.add_argument("--recheck", type=int, metavar="N",
+                   help="only re-measure the recorded difficulty with N check split seeds")
     r = sub.add_parser("report", help="regenerate the README's results block from results/")
     r.add_argument("--readme", default="README.md")
     a = sub.add_parser("aggregate", help="mean ± std tables from run records")
@@ -88,10 +93,15 @@ def main(argv: list[str] | None = None) -> int:
         print(report)
         return 0 if report.ok else 1
     if args.cmd == "calibrate":
-        from .protocols.calibration import calibrate, save_calibration
+        from .protocols.calibration import calibrate, recheck, save_calibration
 
         for name in args.scenes:
-            result = calibrate(name, args.target, epochs=args.epochs, test_pixels=args.test_pixels)
+            if args.recheck:
+                result = recheck(name, args.recheck)
+            else:
+                result = calibrate(name, args.target, start=args.start, factor=args.factor,
+                                   seeds=tuple(range(100, 100 + args.seeds)), epochs=args.epochs,
+                                   test_pixels=args.test_pixels)
             print(f"wrote {save_calibration(result)}")
         return 0
     if args.cmd == "report":

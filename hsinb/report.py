@@ -26,7 +26,7 @@ def calibration_table(results: Path) -> str:
                     f"{m['check_OA_mean']:.1f} ± {m['check_OA_std']:.1f} ({verdict}) | {ladder} |")
     if not rows:
         return "_No calibration recorded yet (`hsinb calibrate <scene>-sim`)._\n"
-    head = ("| stand-in | target OA % | chosen difficulty | check OA % (2 split seeds) | ladder (difficulty: mean OA %) |\n"
+    head = ("| stand-in | target OA % | chosen difficulty | check OA % (mean ± std over check split seeds) | ladder (difficulty: mean OA % of 2 seeds) |\n"
             "|---|---|---|---|---|\n")
     return head + "\n".join(rows) + "\n"
 

@@ -2,13 +2,13 @@
 
 Procedure (re-runnable and resumable: ``hsinb calibrate <scene>-sim``): build the stand-in
 (scene seed 1000) at a difficulty, draw K = 10 labelled pixels per class (split seeds 100
-and 101), train the
+and 101, or more), train the
 supervised 2-D residual CNN of method A on 9×9 patches (100 epochs, SGD, cross-entropy; the
 same recipe as notebook 03) and measure OA on a seeded subsample of 4000 test pixels. Mean
 OA falls with difficulty: starting at 1, the difficulty is doubled while OA is above the
 target and halved while below, until two rungs bracket the target; the crossing is found
-by linear interpolation in log-difficulty and checked with two fresh split seeds (102,
-103). Every run is kept in the result. The tables use scene seed 0 and split seeds 0-9:
+by linear interpolation in log-difficulty and checked with five fresh split seeds (200-204;
+few-shot OA varies by several points from split to split, so two seeds are not enough). Every run is kept in the result. The tables use scene seed 0 and split seeds 0-9:
 no reported test number took part in the choice.
 
 Targets: paper A's supervised 2-D CNN at K = 10 (PaviaU 74.7 % OA, Houston 75.0 %) and,
@@ -100,7 +100,7 @@ class _RunCache:
 
 
 def calibrate(name: str, target: float | None = None, start: float = 1.0, factor: float = 2.0,
-              max_steps: int = 5, seeds=(100, 101), check_seeds=(102, 103), scene_seed: int = 1000,
+              max_steps: int = 5, seeds=(100, 101), check_seeds=(200, 201, 202, 203, 204), scene_seed: int = 1000,
               k: int = 10, epochs: int = 100, test_pixels: int = 4000, data_dir=None, log=print) -> dict:
     """Run the procedure of the module docstring for stand-in ``name`` (``"paviaU"`` or
     ``"paviaU-sim"``) and return everything it measured.
@@ -164,6 +164,29 @@ def calibrate(name: str, target: float | None = None, start: float = 1.0, factor
         "found": how, "check_OA_mean": float(np.mean(check)), "check_OA_std": float(np.std(check, ddof=1)),
         "runs": runs, "seconds": time.perf_counter() - t0, "threads": torch.get_num_threads(),
     }
+
+
+def recheck(name: str, n_seeds: int = 5, first_seed: int = 102, data_dir=None, log=print) -> dict:
+    """Measure the recorded difficulty of stand-in ``name`` again with ``n_seeds`` check split
+    seeds (``first_seed``, ...); returns the calibration result with its check replaced."""
+    real = name[: -len("-sim")] if name.endswith("-sim") else name
+    rec = json.loads((RESULTS_DIR / f"{real}-sim.json").read_text())["metrics"]
+    spec = get_spec(real)
+    labels, splits = load_label_maps(real, data_dir)
+    try:
+        library = load_usgs_library(data_dir=data_dir)
+    except DataFileNotFoundError:
+        library = None
+    scene = make_standin(real, labels, splits, list(spec.class_names), spec.wavelengths(),
+                         difficulty=rec["difficulty"], seed=rec["scene_seed"], library=library)
+    seeds = range(first_seed, first_seed + n_seeds)
+    check = [supervised_oa(scene, rec["K"], s, rec["epochs"], test_pixels=rec["test_pixels"]) for s in seeds]
+    log(f"{real}-sim difficulty {rec['difficulty']:.3g}: check OA {np.mean(check):.1f} ± "
+        f"{np.std(check, ddof=1):.1f} % over {n_seeds} split seeds (target {rec['target_OA']})")
+    runs = [r for r in rec["runs"] if r["stage"] != "check"]
+    runs += [{"difficulty": rec["difficulty"], "seed": s, "OA": a, "stage": "check"} for s, a in zip(seeds, check)]
+    return {**rec, "runs": runs, "check_OA_mean": float(np.mean(check)),
+            "check_OA_std": float(np.std(check, ddof=1)), "check_seeds": list(seeds)}
 
 
 def save_calibration(result: dict, results_dir: str | Path = RESULTS_DIR,
