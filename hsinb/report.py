@@ -18,7 +18,7 @@ def calibration_table(results: Path) -> str:
     rows = []
     for path in sorted((results / "calibration").glob("*-sim.json")):
         m = json.loads(path.read_text())["metrics"]
-        ladder = ", ".join(f"{d:g}: {a:.1f}" for d, a in zip(m["ladder"], m["ladder_mean_OA"]))
+        ladder = ", ".join(f"{d:.3g}: {a:.1f}" for d, a in zip(m["ladder"], m["ladder_mean_OA"]))
         miss = m["check_OA_mean"] - m["target_OA"]
         verdict = "near target" if abs(miss) <= 3 else f"off by {miss:+.1f}"
         how = "interpolated" if m["found"] == "interpolated" else "nearest rung, target not bracketed"
@@ -26,7 +26,7 @@ def calibration_table(results: Path) -> str:
                     f"{m['check_OA_mean']:.1f} ± {m['check_OA_std']:.1f} ({verdict}) | {ladder} |")
     if not rows:
         return "_No calibration recorded yet (`hsinb calibrate <scene>-sim`)._\n"
-    head = ("| stand-in | target OA % | chosen difficulty | check OA % (mean ± std over check split seeds) | ladder (difficulty: mean OA % of 2 seeds) |\n"
+    head = ("| stand-in | target OA % | chosen difficulty | check OA % (mean ± std over check split seeds) | ladder (difficulty: mean OA % over its split seeds) |\n"
             "|---|---|---|---|---|\n")
     return head + "\n".join(rows) + "\n"
 
