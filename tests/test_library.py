@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
+from shared_paths import USGS
 
 from hsinb.errors import DataFileNotFoundError, UnknownNameError
 from hsinb.scenes.library import (
@@ -15,11 +13,6 @@ from hsinb.scenes.library import (
     resample_spectra,
     resampling_matrix,
 )
-
-DATA = Path(
-    os.environ.get("HSINB_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data")
-)
-USGS = DATA / "usgs_library" / "USGS_1995_Library.mat"
 
 GRIDS = {
     "rosis": np.linspace(430, 860, 103),

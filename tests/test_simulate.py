@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from shared_paths import DATA, USGS
 
 from hsinb.errors import PatchSizeError, UnknownNameError
 from hsinb.scenes import STANDIN_SCENES, get_spec, load_label_maps, load_scene
@@ -35,10 +34,6 @@ from hsinb.scenes.simulate import (
     smooth_abundances,
 )
 
-DATA = Path(
-    os.environ.get("HSINB_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data")
-)
-USGS = DATA / "usgs_library" / "USGS_1995_Library.mat"
 WL_ROSIS = get_spec("paviaU").wavelengths()
 
 # class names as listed in /work/shared/design/SCENES.md

@@ -81,6 +81,23 @@ def crossing(difficulties: list[float], oas: list[float], target: float) -> tupl
 RESULTS_DIR = REPO_ROOT / "results" / "calibration"
 
 
+def standin_factory(real: str, data_dir=None):
+    """``build(difficulty, seed) -> Scene`` for the stand-in of registered scene ``real``: the
+    label maps and the spectral library are read once."""
+    spec = get_spec(real)
+    labels, splits = load_label_maps(real, data_dir)
+    try:
+        library = load_usgs_library(data_dir=data_dir)
+    except DataFileNotFoundError:
+        library = None
+
+    def build(difficulty: float, seed: int):
+        return make_standin(real, labels, splits, list(spec.class_names), spec.wavelengths(),
+                            difficulty=difficulty, seed=seed, library=library)
+
+    return build
+
+
 class _RunCache:
     """Finished (difficulty, seed) runs of one calibration, kept in
     ``results/calibration/<scene>.partial.json`` (written atomically after every run) so
@@ -113,12 +130,7 @@ def calibrate(name: str, target: float | None = None, start: float = 1.0, factor
     """
     real = name[: -len("-sim")] if name.endswith("-sim") else name
     target = TARGET_OA[real] if target is None else target
-    spec = get_spec(real)
-    labels, splits = load_label_maps(real, data_dir)
-    try:
-        library = load_usgs_library(data_dir=data_dir)
-    except DataFileNotFoundError:
-        library = None
+    make = standin_factory(real, data_dir)
     # runs of another code version are not resumed: the commit is part of the settings
     settings = {"target": target, "k": k, "epochs": epochs, "test_pixels": test_pixels, "scene_seed": scene_seed,
                 "commit": git_commit()["commit"]}
@@ -126,8 +138,7 @@ def calibrate(name: str, target: float | None = None, start: float = 1.0, factor
     t0 = time.perf_counter()
 
     def build(d: float):
-        return make_standin(real, labels, splits, list(spec.class_names), spec.wavelengths(), difficulty=d,
-                            seed=scene_seed, library=library)
+        return make(d, scene_seed)
 
     def measure(d: float, seed_list) -> list[float]:
         scene = None
@@ -171,14 +182,7 @@ def recheck(name: str, n_seeds: int = 5, first_seed: int = 102, data_dir=None, l
     seeds (``first_seed``, ...); returns the calibration result with its check replaced."""
     real = name[: -len("-sim")] if name.endswith("-sim") else name
     rec = json.loads((RESULTS_DIR / f"{real}-sim.json").read_text())["metrics"]
-    spec = get_spec(real)
-    labels, splits = load_label_maps(real, data_dir)
-    try:
-        library = load_usgs_library(data_dir=data_dir)
-    except DataFileNotFoundError:
-        library = None
-    scene = make_standin(real, labels, splits, list(spec.class_names), spec.wavelengths(),
-                         difficulty=rec["difficulty"], seed=rec["scene_seed"], library=library)
+    scene = standin_factory(real, data_dir)(rec["difficulty"], rec["scene_seed"])
     seeds = range(first_seed, first_seed + n_seeds)
     check = [supervised_oa(scene, rec["K"], s, rec["epochs"], test_pixels=rec["test_pixels"]) for s in seeds]
     log(f"{real}-sim difficulty {rec['difficulty']:.3g}: check OA {np.mean(check):.1f} ± "
