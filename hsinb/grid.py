@@ -40,6 +40,34 @@ from .errors import UnknownParameterError
 from .records import atomic_write_text, iter_records
 
 RESERVED = ("record_path",)
+KERNEL_START_ATTEMPTS = 3  # a kernel that dies while starting is retried; the run itself is not
+
+
+def ipc_kernel_manager():
+    """A Jupyter kernel manager that talks to its kernel over Unix sockets, not TCP.
+
+    Parallel runs with TCP kernels may pick the same free port at the same moment and the
+    loser's kernel dies at start-up (``Address already in use``). IPC socket names derive
+    from a fresh random prefix per kernel, so they cannot collide.
+    """
+    import tempfile
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(), f"hsinb-kernel-{uuid.uuid4().hex[:16]}"))
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
+def _is_kernel_start_failure(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__}: {exc}"
+    return any(s in text for s in ("Kernel died before replying to kernel_info",
+                                   "Address already in use", "Kernel didn't respond"))
 
 
 # ----------------------------------------------------------------------------- runner
@@ -235,8 +263,17 @@ def _run_one(notebook: str, out: str, key: str, params: dict[str, Any], kernel_n
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(threads)
     try:
-        pm.execute_notebook(notebook, str(tmp_nb), parameters={**params, "record_path": str(tmp_record)},
-                            kernel_name=kernel_name, progress_bar=False, cwd=str(Path(notebook).parent))
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            try:
+                pm.execute_notebook(notebook, str(tmp_nb),
+                                    parameters={**params, "record_path": str(tmp_record)},
+                                    kernel_name=kernel_name, progress_bar=False,
+                                    cwd=str(Path(notebook).parent),
+                                    kernel_manager_class=ipc_kernel_manager())
+                break
+            except Exception as exc:
+                if attempt == KERNEL_START_ATTEMPTS or not _is_kernel_start_failure(exc):
+                    raise
         if not tmp_record.exists():
             raise RuntimeError(f"the notebook finished without writing its record (record_path={tmp_record})")
         os.replace(tmp_nb, final_nb)

@@ -143,3 +143,15 @@ def test_cli_aggregate_names_simulated_scenes(tmp_path):
     assert "| scene | K | linear_OA | linear_OA (paper) | n |" in md
     assert "| paviaU-sim | 5 | 70.5 ± 0.7 | 80.6 | 2 |" in md
     assert "SIMULATED stand-ins" in md and "Produced by: `hsinb aggregate" in md
+
+
+def test_grid_kernels_use_distinct_ipc_sockets():
+    """Parallel TCP kernels can race for one free port (CI saw 'Address already in use')."""
+    from hsinb.grid import _is_kernel_start_failure, ipc_kernel_manager
+
+    cls = ipc_kernel_manager()
+    a, b = cls(kernel_name="python3"), cls(kernel_name="python3")
+    assert a.transport == b.transport == "ipc"
+    assert a.ip != b.ip
+    assert _is_kernel_start_failure(RuntimeError("Kernel died before replying to kernel_info"))
+    assert not _is_kernel_start_failure(AssertionError("asked to fail"))
