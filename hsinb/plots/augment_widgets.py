@@ -109,12 +109,15 @@ def _bounds(name: str, default: Any) -> tuple[float, float, float]:
 
 def parameter_specs(name: str) -> list[ParamSpec]:
     """The sliders of transform ``name``: ``p`` first (default 1.0, so that the transform
-    always fires), then every other dataclass field with its default."""
+    always fires), then every other dataclass field with its default (fields whose default
+    is None, such as wavelengths, are bound to the data and get no slider)."""
     cls = TRANSFORMS[check_choice("transform", name, TRANSFORMS)]
     docs = parameter_docs(cls)
     specs = []
     for f in dataclasses.fields(cls):
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        if default is None:  # data-bound fields (e.g. wavelengths) are not sliders
+            continue
         if f.name == "p":
             default = 1.0
         low, high, step = _bounds(f.name, default)

@@ -1,14 +1,35 @@
 """How two views of one thing are made: pair samplers and augmentations.
 
-* :mod:`~hsinb.views.spectral`: band-axis transforms for (N, B), (N, B, p, p), (N, 1, B, p, p).
-* :mod:`~hsinb.views.spatial`: p×p-plane transforms for patches (identity on spectra).
-* :mod:`~hsinb.views.compose`: :data:`TRANSFORMS` registry and :func:`build_transforms`.
+* :mod:`~hsinb.views.spectral`: paper A's band-axis transforms for (N, B), (N, B, p, p),
+  (N, 1, B, p, p).
+* :mod:`~hsinb.views.spectral_warp`: paper C's band shifts, flips, warps, erasure,
+  permutation and neighbour mixing.
+* :mod:`~hsinb.views.radiometry`: paper C's Hapke scattering and atmospheric compensation
+  (on reflectance).
+* :mod:`~hsinb.views.spatial`: paper A's p×p-plane transforms (identity on spectra).
+* :mod:`~hsinb.views.spatial_warp`: paper C's rotation by any angle, elastic deformation,
+  translation.
+* :mod:`~hsinb.views.compose`: :data:`TRANSFORMS` registry, :func:`build_transforms`,
+  :func:`augmentation_pairs` (the sets of paper A's pair matrix).
 * :mod:`~hsinb.views.pairs`: :class:`PairSampler` (overlapping patches, neighbour pixels, same).
 """
 
-from .compose import CANONICAL_ORDER, SPATIAL, SPECTRAL, TRANSFORMS, Compose, build_transforms
+from .compose import (
+    CANONICAL_ORDER,
+    PAPER_A_TRANSFORMS,
+    PAPER_C_SPATIAL,
+    PAPER_C_SPECTRAL,
+    SPATIAL,
+    SPECTRAL,
+    TRANSFORMS,
+    Compose,
+    augmentation_pairs,
+    build_transforms,
+)
 from .pairs import PAIR_MODES, PairSampler, neighbour_offsets, overlap_offsets
+from .radiometry import AtmosphericCompensation, HapkeScattering
 from .spatial import RandomFlip, RandomResizedCrop, RandomRotation90
+from .spatial_warp import ElasticDeformation, RandomRotation, SpatialShift
 from .spectral import (
     AdjacentBandSwap,
     GaussianNoise,
@@ -17,25 +38,21 @@ from .spectral import (
     RandomScale,
     RandomTranslation,
 )
+from .spectral_warp import (
+    BandErasure,
+    BandPermutation,
+    ElasticSpectralDistortion,
+    NeighbourMixing,
+    SpectralFlip,
+    SpectralShift,
+)
 
 __all__ = [
-    "TRANSFORMS",
-    "CANONICAL_ORDER",
-    "SPATIAL",
-    "SPECTRAL",
-    "Compose",
-    "build_transforms",
-    "PAIR_MODES",
-    "PairSampler",
-    "overlap_offsets",
-    "neighbour_offsets",
-    "RandomFlip",
-    "RandomRotation90",
-    "RandomResizedCrop",
-    "RandomScale",
-    "GaussianNoise",
-    "RandomBandDrop",
-    "RandomPixelDrop",
-    "AdjacentBandSwap",
-    "RandomTranslation",
+    "TRANSFORMS", "CANONICAL_ORDER", "SPATIAL", "SPECTRAL", "PAPER_A_TRANSFORMS", "PAPER_C_SPECTRAL",
+    "PAPER_C_SPATIAL", "Compose", "build_transforms", "augmentation_pairs",
+    "PAIR_MODES", "PairSampler", "overlap_offsets", "neighbour_offsets",
+    "RandomFlip", "RandomRotation90", "RandomResizedCrop", "RandomRotation", "ElasticDeformation", "SpatialShift",
+    "RandomScale", "GaussianNoise", "RandomBandDrop", "RandomPixelDrop", "AdjacentBandSwap", "RandomTranslation",
+    "SpectralShift", "SpectralFlip", "ElasticSpectralDistortion", "BandErasure", "BandPermutation",
+    "NeighbourMixing", "HapkeScattering", "AtmosphericCompensation",
 ]

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 import torch
 
 from ..errors import UnknownParameterError, check_choice
+from .radiometry import AtmosphericCompensation, HapkeScattering
 from .spatial import RandomFlip, RandomResizedCrop, RandomRotation90
+from .spatial_warp import ElasticDeformation, RandomRotation, SpatialShift
 from .spectral import (
     AdjacentBandSwap,
     GaussianNoise,
@@ -25,24 +27,52 @@ from .spectral import (
     RandomScale,
     RandomTranslation,
 )
+from .spectral_warp import (
+    BandErasure,
+    BandPermutation,
+    ElasticSpectralDistortion,
+    NeighbourMixing,
+    SpectralFlip,
+    SpectralShift,
+)
 
-__all__ = ["TRANSFORMS", "CANONICAL_ORDER", "SPATIAL", "SPECTRAL", "Compose", "build_transforms"]
+__all__ = ["TRANSFORMS", "CANONICAL_ORDER", "SPATIAL", "SPECTRAL", "PAPER_A_TRANSFORMS", "PAPER_C_SPECTRAL",
+           "PAPER_C_SPATIAL", "Compose", "build_transforms", "augmentation_pairs"]
 
-#: name -> transform class, in canonical order.
+#: name -> transform class, in canonical order: geometry; band re-ordering / resampling /
+#: mixing; radiometry and intensity; noise; zeroing last.
 TRANSFORMS: dict[str, type] = {
     "flip": RandomFlip,
     "rotate": RandomRotation90,
+    "rotation": RandomRotation,
     "resized_crop": RandomResizedCrop,
+    "elastic": ElasticDeformation,
+    "spatial_shift": SpatialShift,
+    "spectral_shift": SpectralShift,
+    "spectral_elastic": ElasticSpectralDistortion,
+    "spectral_flip": SpectralFlip,
+    "band_permutation": BandPermutation,
     "band_swap": AdjacentBandSwap,
+    "neighbour_mix": NeighbourMixing,
+    "hapke": HapkeScattering,
+    "atmosphere": AtmosphericCompensation,
     "scale": RandomScale,
     "translate": RandomTranslation,
     "noise": GaussianNoise,
+    "band_erasure": BandErasure,
     "band_drop": RandomBandDrop,
     "pixel_drop": RandomPixelDrop,
 }
 CANONICAL_ORDER: tuple[str, ...] = tuple(TRANSFORMS)
-SPATIAL: tuple[str, ...] = ("flip", "rotate", "resized_crop")
+SPATIAL: tuple[str, ...] = ("flip", "rotate", "rotation", "resized_crop", "elastic", "spatial_shift")
 SPECTRAL: tuple[str, ...] = tuple(n for n in CANONICAL_ORDER if n not in SPATIAL)
+#: paper A, section 2.4 (``translate`` is its spectral bias, not a spatial shift)
+PAPER_A_TRANSFORMS: tuple[str, ...] = ("flip", "rotate", "resized_crop", "band_swap", "scale", "translate",
+                                       "noise", "band_drop", "pixel_drop")
+#: paper C, section 3.3 (spectral) and 3.4 (spatial)
+PAPER_C_SPECTRAL: tuple[str, ...] = ("spectral_shift", "spectral_flip", "hapke", "atmosphere", "spectral_elastic",
+                                     "band_erasure", "band_permutation", "neighbour_mix")
+PAPER_C_SPATIAL: tuple[str, ...] = ("rotation", "elastic", "flip", "spatial_shift")
 
 
 @dataclass
@@ -107,3 +137,19 @@ def build_transforms(names: Iterable[str], p: float = 0.75, **overrides: dict) -
             raise TypeError(f"override for {name!r} must be a dict of parameters, got {params!r}")
     ordered = [n for n in CANONICAL_ORDER if n in wanted]
     return Compose([_make(n, p, overrides.get(n, {})) for n in ordered], ordered)
+
+
+def augmentation_pairs(names: Iterable[str] | None = None, include_none: bool = True) -> list[str]:
+    """The transform sets of paper A's pair matrix (Fig. 2), as comma-separated strings.
+
+    ``"none"`` (no augmentation: the pairs come from the sampler alone), every single
+    transform (the diagonal) and every unordered pair, each in :data:`CANONICAL_ORDER`:
+    1 + n + n(n-1)/2 sets for n transforms (46 for paper A's 9, the default).
+    """
+    wanted = list(PAPER_A_TRANSFORMS) if names is None else [check_choice("transform", n, TRANSFORMS)
+                                                          for n in dict.fromkeys(names)]
+    ordered = [n for n in CANONICAL_ORDER if n in wanted]
+    sets = ["none"] if include_none else []
+    for i, a in enumerate(ordered):
+        sets.extend([a] + [f"{a},{b}" for b in ordered[i + 1:]])
+    return sets
