@@ -1,11 +1,13 @@
-"""Networks, one family per file, and the :func:`build_encoder` registry."""
+"""Networks, one family per file: paper A's ResNets (:func:`build_encoder`), paper C's 3-D
+backbones (:func:`build_backbone_3d`) and the heads."""
 
 from __future__ import annotations
 
 from torch import nn
 
 from ..errors import check_choice
-from .heads import EncoderWithHead, LinearClassifier, Projector
+from .backbones3d import AtikDualStream, HamidaCNN3d, LiCNN3d, LuoHSICNN, VarahagiriConvSST
+from .heads import EncoderWithHead, LinearClassifier, Projector, Regressor
 from .resnet import ResidualBlock, ResNet1d, ResNet2d
 
 __all__ = [
@@ -17,6 +19,14 @@ __all__ = [
     "Projector",
     "LinearClassifier",
     "EncoderWithHead",
+    "Regressor",
+    "BACKBONES_3D",
+    "build_backbone_3d",
+    "LuoHSICNN",
+    "HamidaCNN3d",
+    "LiCNN3d",
+    "AtikDualStream",
+    "VarahagiriConvSST",
 ]
 
 #: name -> encoder class; each takes ``n_bands`` first and returns (N, feature_dim).
@@ -33,3 +43,19 @@ def build_encoder(name: str, n_bands: int, **kw) -> nn.Module:
     """
     check_choice("encoder", name, ENCODERS)
     return ENCODERS[name](n_bands, **kw)
+
+
+#: paper C's backbones: name -> class taking (n_bands, patch) and (N, 1, B, S, S) patches.
+BACKBONES_3D: dict[str, type[nn.Module]] = {
+    "luo": LuoHSICNN,
+    "hamida": HamidaCNN3d,
+    "li": LiCNN3d,
+    "atik": AtikDualStream,
+    "varahagiri": VarahagiriConvSST,
+}
+
+
+def build_backbone_3d(name: str, n_bands: int, patch: int, **kw) -> nn.Module:
+    """A paper-C backbone by name, e.g. ``build_backbone_3d("hamida", 156, 10)``."""
+    check_choice("backbone", name, BACKBONES_3D)
+    return BACKBONES_3D[name](n_bands, patch, **kw)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["Projector", "LinearClassifier", "EncoderWithHead"]
+__all__ = ["Projector", "LinearClassifier", "EncoderWithHead", "Regressor"]
 
 
 class Projector(nn.Sequential):
@@ -62,3 +62,24 @@ class EncoderWithHead(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.encoder(x))
+
+
+class Regressor(nn.Module):
+    """A backbone and a linear regression head g for ``n_targets`` values (paper C).
+
+    ``forward`` returns ``(predictions (N, n_targets), features (N, D))``: the features are
+    what the contrastive term compares. ``constraint="softmax"`` makes the predictions
+    non-negative and sum to one (abundances); ``"none"`` (default) is plain linear regression.
+    """
+
+    def __init__(self, backbone: nn.Module, n_targets: int, constraint: str = "none") -> None:
+        super().__init__()
+        if constraint not in ("none", "softmax"):
+            raise ValueError(f"constraint must be 'none' or 'softmax', got {constraint!r}")
+        self.backbone, self.constraint = backbone, constraint
+        self.head = nn.Linear(backbone.feature_dim, n_targets)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        f = self.backbone(x)
+        y = self.head(f)
+        return (torch.softmax(y, dim=1) if self.constraint == "softmax" else y), f
