@@ -110,6 +110,6 @@ def contrastive_regression_loss(pred: torch.Tensor, target: torch.Tensor, za: to
         raise ShapeMismatchError(f"predictions {tuple(pred.shape)} and targets {tuple(target.shape)} differ")
     mse = ((pred - target) ** 2).sum(1).mean()
     if alpha == 0:
-        return mse, {"mse": float(mse), "contrastive": 0.0}
+        return mse, {"mse": float(mse.detach()), "contrastive": 0.0}
     con = multi_positive_info_nce(za, zb, radius_positive_mask(target.detach(), radius), tau, denominator)
-    return mse + alpha * con, {"mse": float(mse), "contrastive": float(con)}
+    return mse + alpha * con, {"mse": float(mse.detach()), "contrastive": float(con.detach())}

@@ -21,9 +21,13 @@ from .compose import (
     PAPER_C_SPECTRAL,
     SPATIAL,
     SPECTRAL,
+    TRANSFORM_SETS_C,
     TRANSFORMS,
     Compose,
+    OneOf,
     augmentation_pairs,
+    build_one_of,
+    build_transform_set_c,
     build_transforms,
 )
 from .pairs import PAIR_MODES, PairSampler, neighbour_offsets, overlap_offsets
@@ -49,7 +53,8 @@ from .spectral_warp import (
 
 __all__ = [
     "TRANSFORMS", "CANONICAL_ORDER", "SPATIAL", "SPECTRAL", "PAPER_A_TRANSFORMS", "PAPER_C_SPECTRAL",
-    "PAPER_C_SPATIAL", "Compose", "build_transforms", "augmentation_pairs",
+    "PAPER_C_SPATIAL", "TRANSFORM_SETS_C", "Compose", "OneOf", "build_transforms", "build_one_of",
+    "build_transform_set_c", "augmentation_pairs",
     "PAIR_MODES", "PairSampler", "overlap_offsets", "neighbour_offsets",
     "RandomFlip", "RandomRotation90", "RandomResizedCrop", "RandomRotation", "ElasticDeformation", "SpatialShift",
     "RandomScale", "GaussianNoise", "RandomBandDrop", "RandomPixelDrop", "AdjacentBandSwap", "RandomTranslation",

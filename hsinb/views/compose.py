@@ -37,7 +37,8 @@ from .spectral_warp import (
 )
 
 __all__ = ["TRANSFORMS", "CANONICAL_ORDER", "SPATIAL", "SPECTRAL", "PAPER_A_TRANSFORMS", "PAPER_C_SPECTRAL",
-           "PAPER_C_SPATIAL", "Compose", "build_transforms", "augmentation_pairs"]
+           "PAPER_C_SPATIAL", "TRANSFORM_SETS_C", "Compose", "OneOf", "build_transforms", "build_one_of",
+           "build_transform_set_c", "augmentation_pairs"]
 
 #: name -> transform class, in canonical order: geometry; band re-ordering / resampling /
 #: mixing; radiometry and intensity; noise; zeroing last.
@@ -101,6 +102,36 @@ class Compose:
         return f"Compose([{inner}])"
 
 
+@dataclass
+class OneOf:
+    """Each sample goes through ONE transform drawn uniformly from ``transforms``.
+
+    Vectorised over the batch: every candidate runs once on the samples that drew it (a
+    loop over the few candidates, never over samples). Candidates should fire always
+    (p = 1); :func:`build_one_of` builds them so.
+    """
+
+    transforms: list[Callable[..., torch.Tensor]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+
+    def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+        if not self.transforms:
+            return x
+        from .spectral import rand
+
+        n = x.shape[0]
+        pick = (rand((n,), generator, x.device) * len(self.transforms)).long().clamp(max=len(self.transforms) - 1)
+        out = x.clone()
+        for k, t in enumerate(self.transforms):
+            idx = (pick == k).nonzero().flatten()
+            if idx.numel():
+                out[idx] = t(x[idx], generator)
+        return out
+
+    def __len__(self) -> int:
+        return len(self.transforms)
+
+
 def _make(name: str, p: float, params: dict) -> object:
     cls = TRANSFORMS[name]
     valid = [f.name for f in dataclasses.fields(cls)]
@@ -153,3 +184,28 @@ def augmentation_pairs(names: Iterable[str] | None = None, include_none: bool = 
     for i, a in enumerate(ordered):
         sets.extend([a] + [f"{a},{b}" for b in ordered[i + 1:]])
     return sets
+
+
+def build_one_of(names: Iterable[str], **overrides: dict) -> OneOf:
+    """A :class:`OneOf` of the named transforms, each firing with p = 1 (overrides as in
+    :func:`build_transforms`, e.g. ``atmosphere={"wavelengths": scene.wavelengths}``)."""
+    names = [check_choice("transform", n, TRANSFORMS) for n in dict.fromkeys(names)]
+    return OneOf([_make(n, 1.0, overrides.get(n, {})) for n in names], names)
+
+
+#: paper C's transform sets (Tables 1-2 columns)
+TRANSFORM_SETS_C: tuple[str, ...] = ("none", "spectral", "spatial", "spectral+spatial")
+
+
+def build_transform_set_c(name: str, wavelengths=None) -> Compose:
+    """The view of paper C's column ``name``: ``"none"`` (identity), ``"spectral"`` (one of
+    the 8 spectral transforms per sample), ``"spatial"`` (one of the 4 spatial ones) or
+    ``"spectral+spatial"`` (a spatial transform, then a spectral one, as in the paper)."""
+    check_choice("transform set", name, TRANSFORM_SETS_C)
+    over = {"atmosphere": {"wavelengths": wavelengths}} if wavelengths is not None else {}
+    parts: list = []
+    if "spatial" in name:
+        parts.append(build_one_of(PAPER_C_SPATIAL))
+    if "spectral" in name:
+        parts.append(build_one_of(PAPER_C_SPECTRAL, **over))
+    return Compose(parts, [name] if parts else [])

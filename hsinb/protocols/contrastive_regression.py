@@ -1,0 +1,91 @@
+"""Paper C's training recipe: joint regression and radius-based contrastive learning.
+
+For a batch of patches P (N, 1, B, S, S) with targets y (N, s) and a view function Φ:
+
+    P̃ = Φ(P);   (ŷ, F) = model(P);   (·, F̃) = model(P̃)
+    L = (1/N) Σ ‖y_i − ŷ_i‖²  +  α · L_contrastive(F, F̃; positives ‖y_i − y_j‖ ≤ r, τ)
+
+(eq. 2-4, :func:`hsinb.objectives.contrastive_regression_loss`). The baseline of the paper
+is the same network with α = 0 and no view. Optimiser: SGD (the paper's choice; learning
+rate, momentum and weight decay are ours and recorded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+from ..errors import ShapeMismatchError
+from ..objectives.contrastive import contrastive_regression_loss
+from .classify import _batch_indices, model_device, show_progress
+
+__all__ = ["fit_contrastive_regression", "predict_regression"]
+
+
+def fit_contrastive_regression(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    view: Callable[[torch.Tensor, torch.Generator | None], torch.Tensor] | None = None,
+    alpha: float = 0.0,
+    radius: float = 0.05,
+    tau: float = 0.5,
+    epochs: int = 100,
+    batch_size: int = 256,
+    lr: float = 0.01,
+    momentum: float = 0.9,
+    weight_decay: float = 5e-4,
+    generator: torch.Generator | None = None,
+    progress: bool = False,
+    denominator: str = "negatives",
+) -> dict[str, list[float]]:
+    """Train ``model`` (a :class:`hsinb.models.Regressor`) in place; returns the history
+    (per epoch: ``loss``, ``mse``, ``contrastive``).
+
+    ``x`` (N, 1, B, S, S) and ``y`` (N, s) may live on the CPU; batches move to the model's
+    device. With ``alpha == 0`` or ``view is None`` it is plain regression (the baseline).
+    """
+    from tqdm.auto import tqdm
+
+    if y.ndim != 2 or y.shape[0] != x.shape[0]:
+        raise ShapeMismatchError(f"need targets (N, s) for {x.shape[0]} patches, got {tuple(y.shape)}")
+    device = model_device(model)
+    contrast = alpha > 0 and view is not None
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
+    hist: dict[str, list[float]] = {"loss": [], "mse": [], "contrastive": []}
+    model.train()
+    for _ in tqdm(range(epochs), desc="contrastive regression", disable=not show_progress(progress), leave=False):
+        sums = {"loss": 0.0, "mse": 0.0, "contrastive": 0.0}
+        for idx in _batch_indices(x.shape[0], batch_size, generator):
+            xb = x[idx.to(x.device)].to(device, non_blocking=True)
+            yb = y[idx.to(y.device)].to(device, non_blocking=True).float()
+            if contrast:
+                xv = view(xb, generator)
+                pred, feats = model(torch.cat([xb, xv]))
+                n = xb.shape[0]
+                loss, parts = contrastive_regression_loss(pred[:n], yb, feats[:n], feats[n:], alpha, radius, tau,
+                                                          denominator)
+            else:
+                pred, _ = model(xb)
+                loss, parts = contrastive_regression_loss(pred, yb, None, None, 0.0, radius, tau)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sums["loss"] += float(loss.detach()) * len(idx)
+            for k in ("mse", "contrastive"):
+                sums[k] += parts[k] * len(idx)
+        for k in hist:
+            hist[k].append(sums[k] / x.shape[0])
+    model.eval()
+    return hist
+
+
+@torch.no_grad()
+def predict_regression(model: nn.Module, x: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+    """(N, s) predictions on the CPU, in evaluation mode, batch by batch."""
+    model.eval()
+    device = model_device(model)
+    out = [model(x[i:i + batch_size].to(device))[0].float().cpu() for i in range(0, x.shape[0], batch_size)]
+    return torch.cat(out) if out else torch.empty(0)
