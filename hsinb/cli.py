@@ -35,8 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     f = sub.add_parser("fetch", help="find or download (and verify) a scene's files")
     f.add_argument("scene")
     f.add_argument("--data-dir")
-    g = sub.add_parser("grid", help="run a notebook over a parameter grid with papermill")
-    g.add_argument("notebook")
+    g = sub.add_parser("grid", help="run a notebook (papermill) or a task function over a parameter grid")
+    g.add_argument("target", help="a notebook .ipynb, or a task 'module:function' "
+                   "(e.g. hsinb.protocols.method_a:method_a_task, the batch twin of 04_barlow)")
     g.add_argument("out_dir")
     g.add_argument("-p", "--param", nargs="+", action="append", default=[], metavar=("NAME", "VALUE"),
                    help="a parameter and its value(s); repeat for each parameter")
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--paper", help="CSV of published values with the --by columns and metric columns")
     a.add_argument("--out", required=True, help="output stem: writes <out>.csv and <out>.md")
     a.add_argument("--note", default="")
+    a.add_argument("--title", default="", help="a heading for the Markdown table")
     args = ap.parse_args(argv)
 
     if args.cmd == "scenes":
@@ -88,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
         grid = {p[0]: [_value(v) for v in p[1:]] for p in args.param}
         shard = tuple(int(x) for x in args.shard.split("/")) if args.shard else None
-        report = run_grid(args.notebook, grid, args.out_dir, workers=args.workers, shard=shard,
+        report = run_grid(args.target, grid, args.out_dir, workers=args.workers, shard=shard,
                           kernel_name=args.kernel)
         print(report)
         return 0 if report.ok else 1
@@ -115,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "aggregate":
         import pandas as pd
 
-        from .grid import aggregate, collect, format_table, write_table
+        from .grid import aggregate, collect, constant_parameters, format_table, write_table
 
         runs = collect(args.records)
         by = list(args.by)
@@ -128,7 +130,11 @@ def main(argv: list[str] | None = None) -> int:
             args.note = ("Scenes named *-sim are SIMULATED stand-ins (real label map, simulated "
                          "spectra): their numbers are not numbers for the real scenes. " + args.note)
         command = "hsinb " + " ".join(shlex.quote(x) for x in argv)
-        csv_path, md_path = write_table(table, args.out, command, args.note)
+        fixed = constant_parameters(runs, exclude=[*by, "seed"])
+        if fixed:
+            args.note = (args.note + "\n\nSame in every run: "
+                         + ", ".join(f"{k}={v}" for k, v in fixed.items()) + ".").strip()
+        csv_path, md_path = write_table(table, args.out, command, args.note, title=args.title)
         print(f"wrote {csv_path} and {md_path}")
         return 0
     return 2

@@ -1,8 +1,13 @@
 """Many runs: execute a parameterised notebook over a grid, and aggregate the records.
 
-Runner (:func:`run_grid`): every combination of the given parameter lists is executed with
-papermill (a local process pool by default). Each run receives ``record_path`` and must
-write its JSON record there at the end (``hsinb.records.write_record``); a run whose record
+Runner (:func:`run_grid`): every combination of the given parameter lists is executed,
+by a local process pool by default. The target is either a parameterised notebook,
+executed with papermill (its executed copy is kept), or a task function named
+``"package.module:function"`` that takes the same parameters as keyword arguments (the
+batch twin of a notebook: same record, no kernel start-up and no figures, e.g.
+``hsinb.protocols.method_a:method_a_task`` for ``04_barlow.ipynb``). Each run receives
+``record_path`` and must write its JSON record there at the end
+(``hsinb.records.write_record``); a run whose record
 exists is skipped, so an interrupted grid resumes where it stopped. Executed notebooks are
 written to a temporary name and renamed only once the run has succeeded: no half-written
 file is ever left under a final name. ``shard=(i, n)`` runs every n-th combination, for
@@ -12,7 +17,7 @@ Layout of ``out_dir``::
 
     grid.json              the grid, the notebook and the command
     records/<key>.json     one record per finished run
-    notebooks/<key>.ipynb  the executed notebook of that run
+    notebooks/<key>.ipynb  the executed notebook of that run (notebook targets)
     failed/<key>.txt       the error of a failed run (removed when it later succeeds)
 
 Aggregator (:func:`collect`, :func:`aggregate`, :func:`write_table`): records → one row per
@@ -25,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import multiprocessing
 import os
 import shlex
 import socket
@@ -78,6 +84,33 @@ def notebook_parameters(notebook: str | os.PathLike) -> dict[str, Any]:
     return {k: v.get("default") for k, v in pm.inspect_notebook(str(notebook)).items()}
 
 
+def is_task(target: str | os.PathLike) -> bool:
+    """Whether ``target`` names a task function (``"module:function"``), not a notebook."""
+    text = str(target)
+    return ":" in text and not text.endswith(".ipynb") and not Path(text).exists()
+
+
+def load_task(target: str):
+    """The function named by ``"package.module:function"``."""
+    import importlib
+
+    module, _, name = str(target).partition(":")
+    try:
+        func = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise UnknownParameterError(f"no task function {target!r} ({exc})") from exc
+    return func
+
+
+def target_parameters(target: str | os.PathLike) -> dict[str, Any]:
+    """Parameters a target accepts: a notebook's parameters cell, or a task's keyword arguments."""
+    if is_task(target):
+        import inspect
+
+        return {k: v.default for k, v in inspect.signature(load_task(str(target))).parameters.items()}
+    return notebook_parameters(target)
+
+
 def expand_grid(grid: dict[str, Sequence[Any]]) -> list[dict[str, Any]]:
     """Every combination of the lists in ``grid`` (a scalar counts as a one-item list), in a
     stable order: the last key varies fastest."""
@@ -123,7 +156,7 @@ def default_workers() -> int:
 
 
 def run_grid(
-    notebook: str | os.PathLike,
+    target: str | os.PathLike,
     grid: dict[str, Sequence[Any]],
     out_dir: str | os.PathLike,
     fixed: dict[str, Any] | None = None,
@@ -133,7 +166,9 @@ def run_grid(
     progress: bool = True,
     threads_per_run: int | None = None,
 ) -> GridReport:
-    """Execute ``notebook`` for every combination of ``grid`` (plus ``fixed`` parameters).
+    """Execute ``target`` for every combination of ``grid`` (plus ``fixed`` parameters).
+
+    ``target`` is a notebook path (run with papermill) or a task ``"module:function"``.
 
     Unknown parameter names raise :class:`UnknownParameterError` before anything runs.
     Runs go through a local process pool of ``workers`` processes (default
@@ -142,21 +177,23 @@ def run_grid(
     names; both are renamed only after the run succeeded, the record last, so a record
     under its final name always means a finished run.
     """
-    notebook = Path(notebook).resolve()
+    task = is_task(target)
+    notebook = str(target) if task else Path(target).resolve()
+    name = notebook if task else notebook.name
     out = Path(out_dir).resolve()
     fixed = dict(fixed or {})
-    declared = notebook_parameters(notebook)
+    declared = target_parameters(notebook)
     reserved = sorted(k for k in {*grid, *fixed} if k in RESERVED)
     if reserved:
         raise UnknownParameterError(f"{', '.join(map(repr, reserved))} is set by the grid runner itself")
     unknown = sorted(k for k in {*grid, *fixed} if k not in declared)
     if unknown:
         raise UnknownParameterError(
-            f"{notebook.name} has no parameter {', '.join(map(repr, unknown))}; its parameters "
+            f"{name} has no parameter {', '.join(map(repr, unknown))}; its parameters "
             f"are: {', '.join(declared)}"
         )
     if "record_path" not in declared:
-        raise UnknownParameterError(f"{notebook.name} must declare a 'record_path' parameter")
+        raise UnknownParameterError(f"{name} must declare a 'record_path' parameter")
     overlap = set(grid) & set(fixed)
     if overlap:
         raise ValueError(f"parameters {sorted(overlap)} are both varied and fixed")
@@ -186,7 +223,8 @@ def run_grid(
     bar = _progress(len(combos), len(report.skipped), progress)
     jobs = [(str(notebook), str(out), key, params, kernel_name, threads) for key, params in todo]
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawn, not fork: a caller that already runs torch threads (a notebook) cannot be forked safely
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             pending = {pool.submit(_run_one, *job) for job in jobs}
             try:
                 while pending:
@@ -248,11 +286,24 @@ def _clean_stale_tmp(out: Path) -> None:
                 p.unlink(missing_ok=True)
 
 
+def _execute_notebook(notebook: str, out_nb: Path, parameters: dict[str, Any], kernel_name: str | None) -> None:
+    """papermill, with a kernel that failed to start retried (the run itself never is)."""
+    import papermill as pm
+
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            pm.execute_notebook(notebook, str(out_nb), parameters=parameters, kernel_name=kernel_name,
+                                progress_bar=False, cwd=str(Path(notebook).parent),
+                                kernel_manager_class=ipc_kernel_manager())
+            return
+        except Exception as exc:
+            if attempt == KERNEL_START_ATTEMPTS or not _is_kernel_start_failure(exc):
+                raise
+
+
 def _run_one(notebook: str, out: str, key: str, params: dict[str, Any], kernel_name: str | None,
              threads: int) -> tuple[str, str | None]:
     """Execute one combination; returns (key, None) or (key, error text)."""
-    import papermill as pm
-
     out_p = Path(out)
     tag = _tmp_tag()
     record = out_p / "records" / f"{key}.json"
@@ -263,20 +314,18 @@ def _run_one(notebook: str, out: str, key: str, params: dict[str, Any], kernel_n
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(threads)
     try:
-        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-            try:
-                pm.execute_notebook(notebook, str(tmp_nb),
-                                    parameters={**params, "record_path": str(tmp_record)},
-                                    kernel_name=kernel_name, progress_bar=False,
-                                    cwd=str(Path(notebook).parent),
-                                    kernel_manager_class=ipc_kernel_manager())
-                break
-            except Exception as exc:
-                if attempt == KERNEL_START_ATTEMPTS or not _is_kernel_start_failure(exc):
-                    raise
+        if is_task(notebook):
+            import torch
+
+            torch.set_num_threads(threads)
+            load_task(notebook)(**params, record_path=str(tmp_record))
+            tmp_nb = None
+        else:
+            _execute_notebook(notebook, tmp_nb, {**params, "record_path": str(tmp_record)}, kernel_name)
         if not tmp_record.exists():
-            raise RuntimeError(f"the notebook finished without writing its record (record_path={tmp_record})")
-        os.replace(tmp_nb, final_nb)
+            raise RuntimeError(f"the run finished without writing its record (record_path={tmp_record})")
+        if tmp_nb is not None:
+            os.replace(tmp_nb, final_nb)
         for side in tmp_record.parent.glob(f".{key}.{tag}.*"):  # the split saved beside the record
             if side != tmp_record:
                 os.replace(side, record.parent / side.name.replace(f".{key}.{tag}", key))
@@ -364,12 +413,26 @@ def _isnan(v) -> bool:
     return isinstance(v, float) and v != v
 
 
-def write_table(table, stem: str | os.PathLike, command: str, note: str = "") -> tuple[Path, Path]:
+def constant_parameters(runs, exclude: Sequence[str] = ()) -> dict[str, Any]:
+    """Parameters that have one value in every run (the budget and setting a table shares),
+    without metrics, bookkeeping columns and ``exclude``."""
+    metric_like = ("_OA", "_AA", "_kappa", "_R2", "_MAE", "_RMSE", "wall_time")
+    out = {}
+    for col in runs.columns:
+        if col.startswith("_") or col in exclude or col.endswith(metric_like):
+            continue
+        values = runs[col].astype(str).unique()
+        if len(values) == 1:
+            out[col] = runs[col].iloc[0]
+    return out
+
+
+def write_table(table, stem: str | os.PathLike, command: str, note: str = "", title: str = "") -> tuple[Path, Path]:
     """Write ``table`` as ``<stem>.csv`` and ``<stem>.md`` (atomically); the Markdown file
-    carries the command that produced it and an optional note."""
+    carries an optional title, the command that produced it and an optional note."""
     stem = Path(stem)
     csv_path = atomic_write_text(stem.with_suffix(".csv"), table.to_csv(index=False))
-    md = f"{to_markdown(table)}\nProduced by: `{command}`\n"
+    md = (f"# {title}\n\n" if title else "") + f"{to_markdown(table)}\nProduced by: `{command}`\n"
     if note:
         md += f"\n{note.strip()}\n"
     md_path = atomic_write_text(stem.with_suffix(".md"), md)

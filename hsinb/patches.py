@@ -89,8 +89,8 @@ class PaddedCube:
         self.padded = t  # (H + 2r, W + 2r, B)
         self._pixels = t.view(-1, self.n_bands)  # (pixels, B) rows for index_select
         offs = torch.arange(-r, r + 1, device=self.device)
-        self._dr = offs.view(1, -1, 1)  # row offsets (1, p, 1)
-        self._dc = offs.view(1, 1, -1)  # col offsets (1, 1, p)
+        # pixel-id offsets of a window's p*p pixels from its centre, row-major: (1, p*p)
+        self._offsets = (offs.view(-1, 1) * t.shape[1] + offs.view(1, -1)).reshape(1, -1)
 
     @property
     def nbytes(self) -> int:
@@ -112,6 +112,10 @@ class PaddedCube:
         view of it, overwritten by the next call with the same buffer.
         """
         check_choice("layout", layout, LAYOUTS)
+        return self._gather(self._centre_ids(rows, cols), layout, out)
+
+    def _centre_ids(self, rows, cols) -> torch.Tensor:
+        """Validated (N,) pixel ids of the centres in the padded cube."""
         rows = torch.as_tensor(rows, dtype=torch.long, device=self.device).reshape(-1)
         cols = torch.as_tensor(cols, dtype=torch.long, device=self.device).reshape(-1)
         if rows.shape != cols.shape:
@@ -126,17 +130,17 @@ class PaddedCube:
                 f"centre pixels must lie inside the {self.height} x {self.width} scene"
             )
         r = self.radius
+        return (rows + r) * self.padded.shape[1] + (cols + r)
+
+    def _gather(self, centres: torch.Tensor, layout: str, out: torch.Tensor | None) -> torch.Tensor:
+        """Windows of validated centre ids: one index_select of rows of B values."""
         if layout == "1d":
-            return self.padded[rows + r, cols + r]  # (N, B), one gather
-        # padded coordinates of each window pixel: centre + r + offset, offset in [-r, r]
-        rr = (rows + r).view(-1, 1, 1) + self._dr  # (N, p, 1)
-        cc = (cols + r).view(-1, 1, 1) + self._dc  # (N, 1, p)
-        flat = (rr * self.padded.shape[1] + cc).reshape(-1)  # (N * p * p,) pixel ids
-        n, p, b = rows.numel(), self.size, self.n_bands
+            return self._pixels.index_select(0, centres)  # (N, B), one gather
+        flat = (centres.view(-1, 1) + self._offsets).reshape(-1)  # (N * p * p,) pixel ids
+        n, p, b = centres.numel(), self.size, self.n_bands
         if out is not None and out.numel() >= n * p * p * b:
-            rows_out = out.reshape(-1)[: n * p * p * b].view(n * p * p, b)
-            torch.index_select(self._pixels, 0, flat, out=rows_out)
-            win = rows_out
+            win = out.reshape(-1)[: n * p * p * b].view(n * p * p, b)
+            torch.index_select(self._pixels, 0, flat, out=win)
         else:
             win = self._pixels.index_select(0, flat)  # one row copy per window pixel
         win = win.view(n, p, p, b).permute(0, 3, 1, 2)  # (N, B, p, p), channels-last memory
@@ -155,14 +159,13 @@ class PaddedCube:
         With ``reuse_buffer`` every batch is written into the same buffer (faster; each
         batch is valid only until the next one is produced).
         """
-        rows = torch.as_tensor(rows, dtype=torch.long).reshape(-1)
-        cols = torch.as_tensor(cols, dtype=torch.long).reshape(-1)
+        check_choice("layout", layout, LAYOUTS)
+        centres = self._centre_ids(rows, cols)  # validated once, not per batch
         buf = None
         if reuse_buffer:
             buf = torch.empty(batch_size * self.size**2 * self.n_bands, device=self.device)
-        for start in range(0, rows.numel(), batch_size):
-            sl = slice(start, start + batch_size)
-            yield self.extract(rows[sl], cols[sl], layout, out=buf)
+        for start in range(0, centres.numel(), batch_size):
+            yield self._gather(centres[start : start + batch_size], layout, buf)
 
 
 def extract_patches(

@@ -48,6 +48,7 @@ model = "2d"  # "2d" (9x9 patches) or "1d" (single spectra)
 pairing = "overlap"  # "overlap" (patches), "neighbour" (5x5 neighbourhood), "same"
 transforms = "flip,noise,band_drop,band_swap"  # "" for none
 patch = 9
+width = 64  # channels of the residual blocks
 pretrain_epochs = 100
 pretrain_steps_per_epoch = None  # None: one pass over all pixels per epoch (paper)
 epochs = 100  # classifier epochs
@@ -66,7 +67,7 @@ record_path = None
 import hsinb
 from hsinb import plots
 from hsinb.protocols.classify import encode
-from hsinb.protocols.method_a import MethodAConfig, flat_metrics, run_method_a
+from hsinb.protocols.method_a import config_from_params, flat_metrics, run_method_a
 from hsinb.records import RunTimer, save_run
 from hsinb.runtime import describe_device, pick_device
 from hsinb.splits import few_shot_split, official_split
@@ -76,7 +77,7 @@ if quick:
 timer = RunTimer()
 device = pick_device()
 params = dict(scene=scene, K=K, seed=seed, model=model, pairing=pairing, transforms=transforms, patch=patch,
-              pretrain_epochs=pretrain_epochs, pretrain_steps_per_epoch=pretrain_steps_per_epoch,
+              width=width, pretrain_epochs=pretrain_epochs, pretrain_steps_per_epoch=pretrain_steps_per_epoch,
               epochs=epochs, protocols=protocols, baselines=baselines, normalise=normalise,
               eval_pixels=eval_pixels, quick=quick)
 
@@ -91,13 +92,8 @@ print(split.describe())
 # Pre-training (or loading the cached encoder), then the three protocols and the baselines.
 
 # %%
-cfg = MethodAConfig(
-    model=model, patch=patch, pairing=pairing,
-    transforms=tuple(t for t in transforms.split(",") if t),
-    pretrain_epochs=pretrain_epochs, pretrain_steps_per_epoch=pretrain_steps_per_epoch,
-    classify_epochs=epochs, protocols=tuple(p for p in protocols.split(",") if p),
-    baselines=tuple(b for b in baselines.split(",") if b), eval_pixels=eval_pixels,
-)
+cfg = config_from_params(model, patch, width, pairing, transforms, pretrain_epochs, pretrain_steps_per_epoch,
+                         epochs, protocols, baselines, eval_pixels)
 result = run_method_a(data, split, cfg, seed, device, progress=not quick)
 metrics = result["metrics"]
 for name, m in metrics.items():

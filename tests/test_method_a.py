@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -117,3 +118,26 @@ def test_calibration_crossing():
     assert how == "interpolated" and 1 < d < 2
     assert abs(np.log(d) - (np.log(1) + (85 - 75) / 15 * np.log(2))) < 1e-9
     assert crossing([0.5, 1], [95, 90], 60) == (1, "nearest rung (target outside the ladder's range)")
+
+
+def test_batch_task_takes_exactly_the_notebook_parameters():
+    """Grids may run notebook 04 or its batch twin; both must accept the same parameters."""
+    import inspect
+
+    from hsinb.grid import notebook_parameters
+    from hsinb.protocols.method_a import method_a_task
+
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "04_barlow.ipynb"
+    assert set(inspect.signature(method_a_task).parameters) == set(notebook_parameters(notebook))
+
+
+def test_batch_task_writes_the_notebook_record(tmp_path, monkeypatch):
+    from hsinb.protocols.method_a import method_a_task
+
+    monkeypatch.setenv("HSINB_ENCODER_CACHE", str(tmp_path / "enc"))
+    rec = method_a_task(scene="demo", K=3, seed=1, width=8, transforms="none", protocols="linear",
+                        baselines="", quick=True, record_path=str(tmp_path / "run.json"))
+    saved = read_record(tmp_path / "run.json")
+    assert saved["metrics"] == rec["metrics"] and set(saved["metrics"]) == {"linear_OA", "linear_AA", "linear_kappa"}
+    assert saved["params"]["transforms"] == "none" and saved["params"]["pretrain_epochs"] == 2  # quick budget
+    assert (tmp_path / "run.split.npz").is_file()

@@ -155,3 +155,38 @@ def test_grid_kernels_use_distinct_ipc_sockets():
     assert a.ip != b.ip
     assert _is_kernel_start_failure(RuntimeError("Kernel died before replying to kernel_info"))
     assert not _is_kernel_start_failure(AssertionError("asked to fail"))
+
+
+TASK_MODULE = '''
+import json
+from pathlib import Path
+
+
+def tiny_task(x=1, seed=0, record_path=None):
+    """Writes a record like a notebook would."""
+    if x < 0:
+        raise ValueError("asked to fail")
+    Path(record_path).write_text(json.dumps({"params": {"x": x, "seed": seed}, "seed": seed,
+                                             "metrics": {"y": 2 * x + seed}}))
+'''
+
+
+def test_grid_runs_task_functions_like_notebooks(tmp_path, monkeypatch):
+    """A 'module:function' target: same records, skips, failures; no notebook, no kernel."""
+    from hsinb.errors import UnknownParameterError
+    from hsinb.grid import collect, run_grid
+
+    (tmp_path / "hsinb_tiny_task.py").write_text(TASK_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "runs"
+    report = run_grid("hsinb_tiny_task:tiny_task", {"x": [1, 2, -1], "seed": [0]}, out, workers=1, progress=False)
+    assert len(report.done) == 2 and len(report.failed) == 1
+    assert not list((out / "notebooks").iterdir())
+    runs = collect(out)
+    assert sorted(runs["y"]) == [2, 4]
+    again = run_grid("hsinb_tiny_task:tiny_task", {"x": [1, 2], "seed": [0]}, out, workers=1, progress=False)
+    assert len(again.skipped) == 2 and not again.done
+    with pytest.raises(UnknownParameterError, match="no parameter 'z'"):
+        run_grid("hsinb_tiny_task:tiny_task", {"z": [1]}, out, progress=False)
+    with pytest.raises(UnknownParameterError, match="no task function"):
+        run_grid("hsinb_tiny_task:nothing", {"x": [1]}, out, progress=False)

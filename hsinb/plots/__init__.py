@@ -6,10 +6,12 @@
 * :mod:`~hsinb.plots.explorer`: :func:`scene_explorer`, an ipywidgets pixel/class explorer
   that also returns a static figure for non-interactive runs.
 * :mod:`~hsinb.plots.training_plots`: learning curves, embeddings, classification maps.
+* :mod:`~hsinb.plots.ablation_plots`: the augmentation pair-matrix heatmap (paper A, Fig. 2).
 
 Every figure's title carries ``scene.display_name`` (simulated scenes say so).
 """
 
+from .ablation_plots import pair_matrix_heatmap
 from .explorer import explorer_figure, explorer_widget, scene_explorer
 from .scene_plots import (
     CLASS_PALETTE,
@@ -35,6 +37,7 @@ from .stats import (
 from .training_plots import classification_maps, embedding_plot, learning_curves, pca_2d
 
 __all__ = [
+    "pair_matrix_heatmap",
     "CLASS_PALETTE", "abundance_maps", "band_statistics", "band_stats", "central_window",
     "class_cmap", "class_colours", "class_mean_std", "class_pixel_counts", "class_spectra",
     "explorer_figure", "explorer_widget", "false_colour", "label_counts", "label_map",

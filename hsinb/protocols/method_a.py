@@ -155,3 +155,55 @@ def flat_metrics(metrics: dict[str, dict], scale: float = 1.0) -> dict[str, floa
         for k in ("OA", "AA", "kappa"):
             flat[f"{name}_{k}"] = scale * m[k]
     return flat
+
+
+def config_from_params(model: str = "2d", patch: int = 9, width: int = 64, pairing: str = "overlap",
+                       transforms: str = ",".join(PAPER_TRANSFORMS_2D), pretrain_epochs: int = 100,
+                       pretrain_steps_per_epoch: int | None = None, epochs: int = 100,
+                       protocols: str = ",".join(PROTOCOLS), baselines: str = "svm,logreg",
+                       eval_pixels: int | None = None) -> MethodAConfig:
+    """A :class:`MethodAConfig` from notebook-style parameters (comma-separated name lists)."""
+
+    def names(text: str) -> tuple[str, ...]:
+        return tuple(t.strip() for t in (text or "").split(",") if t.strip() and t.strip() != "none")
+
+    return MethodAConfig(model=model, patch=patch, width=width, pairing=pairing, transforms=names(transforms),
+                         pretrain_epochs=pretrain_epochs, pretrain_steps_per_epoch=pretrain_steps_per_epoch,
+                         classify_epochs=epochs, protocols=names(protocols), baselines=names(baselines),
+                         eval_pixels=eval_pixels)
+
+
+def method_a_task(scene: str = "demo", K: int = 10, seed: int = 0, model: str = "2d", pairing: str = "overlap",
+                  transforms: str = ",".join(PAPER_TRANSFORMS_2D), patch: int = 9, width: int = 64,
+                  pretrain_epochs: int = 100, pretrain_steps_per_epoch: int | None = None, epochs: int = 100,
+                  protocols: str = ",".join(PROTOCOLS), baselines: str = "svm,logreg",
+                  normalise: str = "band_standardise", eval_pixels: int | None = None, quick: bool = False,
+                  data_dir: str | None = None, record_path: str | None = None) -> dict[str, Any]:
+    """The batch twin of ``notebooks/04_barlow.ipynb``: same parameters, same record, no figures.
+
+    For grids (``hsinb grid hsinb.protocols.method_a:method_a_task ...``): it skips the
+    kernel start-up and the figures of the notebook. ``K=0`` uses the official training map.
+    Returns the record.
+    """
+    from ..records import RunTimer, save_run
+    from ..runtime import describe_device
+    from ..scenes.load import load_scene
+    from ..splits import few_shot_split, official_split
+
+    if quick:
+        pretrain_epochs, pretrain_steps_per_epoch, epochs, eval_pixels, baselines = 2, 3, 3, 500, "logreg"
+    params = dict(scene=scene, K=K, seed=seed, model=model, pairing=pairing, transforms=transforms, patch=patch,
+                  width=width, pretrain_epochs=pretrain_epochs, pretrain_steps_per_epoch=pretrain_steps_per_epoch,
+                  epochs=epochs, protocols=protocols, baselines=baselines, normalise=normalise,
+                  eval_pixels=eval_pixels, quick=quick)
+    timer = RunTimer()
+    device = pick_device()
+    data = load_scene(scene, data_dir=data_dir, normalise=normalise)
+    split = official_split(data.labels, data.split_maps) if K == 0 else few_shot_split(data.labels, K, seed)
+    cfg = config_from_params(model, patch, width, pairing, transforms, pretrain_epochs, pretrain_steps_per_epoch,
+                             epochs, protocols, baselines, eval_pixels)
+    result = run_method_a(data, split, cfg, seed, device, progress=False)
+    metrics = result["metrics"]
+    return save_run(record_path, params, flat_metrics(metrics, 100), split, describe_device(device), timer,
+                    extra={"per_class": {k: v["per_class"] for k, v in metrics.items()},
+                           "pretrain_key": (result["pretrain"] or {}).get("key")})

@@ -1,0 +1,101 @@
+"""Ablations over grids of runs: paper A's augmentation pair matrix (Fig. 2).
+
+The grid itself is an ordinary :func:`hsinb.grid.run_grid` over ``transforms`` in
+:func:`hsinb.views.augmentation_pairs` (and seeds); this module turns its records into the
+symmetric matrix that the figure shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from ..views.compose import CANONICAL_ORDER
+
+__all__ = ["select_runs", "pair_matrix", "pair_gain", "transform_ranking"]
+
+
+def select_runs(runs, **fixed: Any):
+    """The rows of a :func:`hsinb.grid.collect` table whose parameters equal ``fixed``
+    (a missing column or ``None`` must match ``None``), so that runs of another budget in
+    the same folder never mix in."""
+    keep = np.ones(len(runs), dtype=bool)
+    for name, value in fixed.items():
+        if name not in runs.columns:
+            if value is not None:
+                return runs.iloc[0:0]
+            continue
+        col = runs[name]
+        keep &= col.isna().to_numpy() if value is None else (col == value).to_numpy()
+    return runs[keep]
+
+
+def _members(transforms: str) -> tuple[str, ...]:
+    names = tuple(t for t in str(transforms).split(",") if t and t != "none")
+    return names
+
+
+def pair_matrix(runs, names: Iterable[str] | None = None, metric: str = "linear_OA"):
+    """Mean and std over seeds of ``metric`` for every transform pair.
+
+    Args:
+        runs: a :func:`hsinb.grid.collect` table with a ``transforms`` column
+            (``"a,b"``, ``"a"`` or ``"none"``) and the ``metric`` column.
+        names: the transforms on the axes (default: those present, canonical order).
+
+    Returns:
+        ``(mean, std, count, none)``: three symmetric n×n DataFrames indexed by transform
+        name (cell (a, b) = the run with both a and b; the diagonal = a alone; NaN where
+        no run exists) and ``{"mean", "std", "n"}`` of the runs without augmentation.
+    """
+    import pandas as pd
+
+    sets = runs["transforms"].map(_members)
+    if names is None:
+        present = {n for s in sets for n in s}
+        names = [n for n in CANONICAL_ORDER if n in present]
+    names = list(names)
+    index = {n: i for i, n in enumerate(names)}
+    n = len(names)
+    mean, std, count = np.full((n, n), np.nan), np.full((n, n), np.nan), np.zeros((n, n), dtype=int)
+    values = runs[metric].to_numpy(dtype=float)
+    groups: dict[tuple[str, ...], list[float]] = {}
+    for s, v in zip(sets, values):
+        groups.setdefault(tuple(sorted(s)), []).append(v)
+    for s, vs in groups.items():
+        if len(s) == 0 or len(s) > 2 or not all(t in index for t in s):
+            continue
+        i, j = index[s[0]], index[s[-1]]
+        m, sd = float(np.mean(vs)), float(np.std(vs, ddof=1)) if len(vs) > 1 else float("nan")
+        for a, b in ((i, j), (j, i)):
+            mean[a, b], std[a, b], count[a, b] = m, sd, len(vs)
+    none_vs = groups.get((), [])
+    none = {"mean": float(np.mean(none_vs)) if none_vs else float("nan"),
+            "std": float(np.std(none_vs, ddof=1)) if len(none_vs) > 1 else float("nan"), "n": len(none_vs)}
+
+    def frame(a):
+        return pd.DataFrame(a, index=names, columns=names)
+
+    return frame(mean), frame(std), frame(count), none
+
+
+def pair_gain(mean):
+    """Off-diagonal gain of a pair over its better single transform:
+    ``G[a, b] = M[a, b] - max(M[a, a], M[b, b])`` (NaN on the diagonal).
+
+    Positive cells are pairs that beat both of their members alone, the paper's reading
+    of Fig. 2 ("the diagonal values are usually lower than the off-diagonals").
+    """
+    m = mean.to_numpy(dtype=float)
+    diag = np.diag(m)
+    gain = m - np.maximum(diag[:, None], diag[None, :])
+    np.fill_diagonal(gain, np.nan)
+    return mean.__class__(gain, index=mean.index, columns=mean.columns)
+
+
+def transform_ranking(mean):
+    """Mean over the row of each transform (itself and every pair containing it), best first:
+    "the transforms which work best on average" (paper A, section 4.1)."""
+    return mean.mean(axis=1, skipna=True).sort_values(ascending=False)

@@ -1,0 +1,65 @@
+"""Paper A's augmentation pair matrix: the transform sets, the matrix and its summaries."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hsinb.errors import UnknownNameError
+from hsinb.protocols.ablation import pair_gain, pair_matrix, select_runs, transform_ranking
+from hsinb.views import PAPER_A_TRANSFORMS, augmentation_pairs
+
+
+def test_augmentation_pairs_are_none_diagonal_and_unordered_pairs():
+    sets = augmentation_pairs()
+    n = len(PAPER_A_TRANSFORMS)
+    assert len(sets) == 1 + n + n * (n - 1) // 2 == 46
+    assert len(set(sets)) == len(sets) and sets[0] == "none"
+    # any order of the names gives the same sets, each in canonical order
+    assert augmentation_pairs(["noise", "flip"]) == ["none", "flip", "flip,noise", "noise"]
+    with pytest.raises(UnknownNameError, match="blur"):
+        augmentation_pairs(["flip", "blur"])
+
+
+def _runs():
+    rows = []
+    oa = {"none": 50.0, "flip": 60.0, "noise": 70.0, "flip,noise": 80.0}
+    for t, v in oa.items():
+        for seed, d in ((0, -1.0), (1, 1.0)):
+            rows.append({"transforms": t, "seed": seed, "linear_OA": v + d, "width": 32})
+    rows.append({"transforms": "flip", "seed": 0, "linear_OA": 0.0, "width": 64})  # another budget
+    return pd.DataFrame(rows)
+
+
+def test_pair_matrix_is_symmetric_with_seed_statistics():
+    runs = select_runs(_runs(), width=32)
+    mean, std, count, none = pair_matrix(runs, ["flip", "noise"])
+    assert mean.loc["flip", "flip"] == 60.0 and mean.loc["noise", "noise"] == 70.0
+    assert mean.loc["flip", "noise"] == mean.loc["noise", "flip"] == 80.0
+    assert std.loc["flip", "noise"] == pytest.approx(np.std([79, 81], ddof=1))
+    assert (count.to_numpy() == 2).all()
+    assert none == {"mean": 50.0, "std": pytest.approx(np.sqrt(2)), "n": 2}
+
+
+def test_select_runs_keeps_one_budget_only():
+    runs = _runs()
+    assert len(select_runs(runs, width=32)) == 8
+    assert len(select_runs(runs, width=64)) == 1
+    assert len(select_runs(runs, missing_column=None)) == len(runs)
+    assert len(select_runs(runs, missing_column=3)) == 0
+
+
+def test_pair_gain_and_ranking():
+    mean, *_ = pair_matrix(select_runs(_runs(), width=32), ["flip", "noise"])
+    gain = pair_gain(mean)
+    assert gain.loc["flip", "noise"] == 10.0  # 80 - max(60, 70)
+    assert np.isnan(gain.loc["flip", "flip"])
+    assert list(transform_ranking(mean).index) == ["noise", "flip"]  # (70+80)/2 > (60+80)/2
+
+
+def test_missing_cells_stay_empty():
+    runs = pd.DataFrame({"transforms": ["flip"], "linear_OA": [1.0]})
+    mean, std, count, none = pair_matrix(runs, ["flip", "noise"])
+    assert np.isnan(mean.loc["flip", "noise"]) and count.loc["noise", "noise"] == 0
+    assert none["n"] == 0 and np.isnan(none["mean"])
