@@ -44,8 +44,8 @@
 # resumable, so re-executing this notebook only runs the cells that are missing.
 
 # %% tags=["parameters"]
-scene = "paviaU"  # paper: PaviaU with its fixed training map (K = 0)
-K = 0  # 0 = official training map, else K labelled pixels per class
+scene = "paviaU"  # paper: PaviaU with its fixed training map, K 0
+K = 0  # 0 for the official training map, else K labelled pixels per class
 seeds = "0,1,2,3,4"
 transforms = "flip,rotate,resized_crop,band_swap,scale,translate,noise,band_drop,pixel_drop"
 model = "2d"

@@ -47,7 +47,7 @@ def test_regression_learns_and_contrastive_variant_records_both_terms():
     x, y = _toy()
     torch.manual_seed(0)
     model = Regressor(build_backbone_3d("hamida", 30, 5), 3, constraint="softmax")
-    hist = fit_contrastive_regression(model, x, y, epochs=15, batch_size=32, lr=0.05, generator=gen())
+    hist = fit_contrastive_regression(model, x, y, epochs=8, batch_size=32, lr=0.05, generator=gen())
     assert hist["mse"][-1] < hist["mse"][0] and all(c == 0 for c in hist["contrastive"])
     pred = predict_regression(model, x)
     assert pred.shape == y.shape and torch.allclose(pred.sum(1), torch.ones(len(y)), atol=1e-5)
