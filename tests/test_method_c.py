@@ -77,3 +77,25 @@ def test_run_never_trains_on_test_pixels_and_reports_metrics(train_on):
         assert out["n_train"] == 21
     else:
         assert out["n_train"] > 21  # more samples than the tiles, none overlapping a test tile
+
+
+def test_batch_task_takes_exactly_the_notebook_parameters():
+    import inspect
+    from pathlib import Path
+
+    from hsinb.grid import notebook_parameters
+    from hsinb.protocols.method_c import method_c_task
+
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "06_contrastive_regression.ipynb"
+    assert set(inspect.signature(method_c_task).parameters) == set(notebook_parameters(notebook))
+
+
+def test_samson_task_records_regression_metrics(tmp_path, data_dir):
+    from hsinb.protocols.method_c import method_c_task
+    from hsinb.records import read_record
+
+    rec = method_c_task(scene="samson", backbone="atik", transforms="spectral", patch=10, epochs=1,
+                        data_dir=str(data_dir), record_path=str(tmp_path / "c.json"))
+    saved = read_record(tmp_path / "c.json")
+    assert saved["metrics"] == rec["metrics"] and set(rec["metrics"]) == {"R2", "MAE", "RMSE"}
+    assert saved["extra"]["n_test"] == 24 and saved["extra"]["n_train"] == 57  # 9 x 9 tiles of Samson

@@ -29,7 +29,8 @@ from ..scenes.scene import Scene
 from ..views.compose import TRANSFORM_SETS_C, build_transform_set_c
 from .contrastive_regression import fit_contrastive_regression, predict_regression
 
-__all__ = ["MethodCConfig", "tile_grid", "tile_samples", "window_samples", "tile_split", "run_method_c"]
+__all__ = ["MethodCConfig", "tile_grid", "tile_samples", "window_samples", "tile_split", "run_method_c",
+           "load_regression_scene", "method_c_task"]
 
 TRAIN_ON = ("tiles", "windows")
 
@@ -150,3 +151,39 @@ def run_method_c(scene: Scene, cfg: MethodCConfig, seed: int, device=None, progr
             "test_tiles": np.flatnonzero(test), "predictions": pred, "targets": truth,
             "n_train": int(x_train.shape[0]), "n_test": int(test.sum()), "tile_grid": (th, tw),
             "config": asdict(cfg)}
+
+
+def load_regression_scene(scene: str, seed: int = 0, data_dir: str | None = None) -> Scene:
+    """A scene with reference abundances, in reflectance (``normalise="none"``: the Hapke
+    and atmosphere transforms need physical units). ``synthetic-c`` is drawn with ``seed``."""
+    from ..scenes.load import load_scene
+
+    data = load_scene(scene, data_dir=data_dir, normalise="none", seed=seed)
+    if data.abundances is None:
+        raise ShapeMismatchError(f"{scene} has no reference abundances; method C needs e.g. synthetic-c or samson")
+    return data
+
+
+def method_c_task(scene: str = "synthetic-c", backbone: str = "hamida", transforms: str = "spectral+spatial",
+                  alpha: float = 0.1, radius: float = 0.05, tau: float = 0.5, seed: int = 0, patch: int = 10,
+                  epochs: int = 100, lr: float = 0.01, train_on: str = "tiles", quick: bool = False,
+                  data_dir: str | None = None, record_path: str | None = None) -> dict[str, Any]:
+    """The batch twin of ``notebooks/06_contrastive_regression.ipynb``: same parameters and
+    record, no figures (``hsinb grid hsinb.protocols.method_c:method_c_task ...``).
+    ``synthetic-c`` uses scene seed 0 for every run (one scene, several training seeds)."""
+    from ..records import RunTimer, save_run
+    from ..runtime import describe_device
+
+    if quick:
+        epochs = 2
+    params = dict(scene=scene, backbone=backbone, transforms=transforms, alpha=alpha, radius=radius, tau=tau,
+                  seed=seed, patch=patch, epochs=epochs, lr=lr, train_on=train_on, quick=quick)
+    timer = RunTimer()
+    device = pick_device()
+    data = load_regression_scene(scene, 0, data_dir)
+    cfg = MethodCConfig(backbone=backbone, patch=patch, transforms=transforms, alpha=alpha, radius=radius, tau=tau,
+                        epochs=epochs, lr=lr, train_on=train_on)
+    out = run_method_c(data, cfg, seed, device, progress=False)
+    return save_run(record_path, params, out["metrics"], None, describe_device(device), timer,
+                    extra={"n_train": out["n_train"], "n_test": out["n_test"],
+                           "test_tiles": out["test_tiles"].tolist()})

@@ -1,0 +1,50 @@
+"""Figures of an abundance-regression run (method C): tile maps and predicted-vs-true scatter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+
+def tile_abundance_maps(grid: tuple[int, int], tiles: np.ndarray, truth: np.ndarray, pred: np.ndarray,
+                        names: Sequence[str], title: str = "") -> Figure:
+    """Reference (top) and predicted (bottom) mean abundance per tile, one column per
+    endmember; only the given ``tiles`` (row-major tile ids, e.g. the test tiles) are drawn,
+    the others stay grey. ``truth``, ``pred``: (len(tiles), E)."""
+    th, tw = grid
+    e = truth.shape[1]
+    fig, axes = plt.subplots(2, e, figsize=(2.6 * e, 5.2), squeeze=False)
+    for k in range(e):
+        for row, values, what in ((0, truth, "reference"), (1, pred, "predicted")):
+            m = np.full(th * tw, np.nan)
+            m[tiles] = values[:, k]
+            ax = axes[row, k]
+            cmap = plt.get_cmap("viridis").copy()
+            cmap.set_bad("0.85")
+            im = ax.imshow(m.reshape(th, tw), cmap=cmap, vmin=0, vmax=1)
+            ax.set_title(f"{names[k] if k < len(names) else k}: {what}", fontsize=8)
+            ax.set_xticks([])
+            ax.set_yticks([])
+    fig.colorbar(im, ax=axes, shrink=0.7, label="mean abundance of the tile")
+    fig.suptitle(title)
+    return fig
+
+
+def prediction_scatter(truth: np.ndarray, pred: np.ndarray, names: Sequence[str], title: str = "") -> Figure:
+    """Predicted vs reference abundance, one panel per endmember, with the identity line."""
+    e = truth.shape[1]
+    fig, axes = plt.subplots(1, e, figsize=(3.0 * e, 3.0), squeeze=False)
+    for k, ax in enumerate(axes[0]):
+        ax.scatter(truth[:, k], pred[:, k], s=10, alpha=0.7)
+        ax.plot([0, 1], [0, 1], "k--", lw=0.8)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("reference")
+        ax.set_ylabel("predicted")
+        ax.set_title(names[k] if k < len(names) else str(k), fontsize=9)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
