@@ -19,6 +19,14 @@ from ..errors import PatchSizeError, ShapeMismatchError
 __all__ = ["LuoHSICNN", "HamidaCNN3d", "LiCNN3d", "AtikDualStream", "VarahagiriConvSST"]
 
 
+def _init_convs(module: nn.Module, init) -> None:
+    """``init`` on the weights of every convolution of ``module``, zero biases."""
+    for m in module.modules():
+        if isinstance(m, (nn.Conv2d, nn.Conv3d)):
+            init(m.weight)
+            nn.init.zeros_(m.bias)
+
+
 class _Backbone(nn.Module):
     """Common checks and the dry run that sets ``feature_dim``."""
 
@@ -67,9 +75,7 @@ class LuoHSICNN(_Backbone):
         self.conv2d = nn.Conv2d(1, planes2d, 3)
         if planes3d < 3:
             raise ValueError("planes3d must be >= 3 (the 2-D kernel spans 3 maps)")
-        for m in (self.conv3d, self.conv2d):
-            nn.init.kaiming_uniform_(m.weight)
-            nn.init.zeros_(m.bias)
+        _init_convs(self, nn.init.kaiming_uniform_)
         self._finish(n_bands, patch)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
@@ -101,10 +107,7 @@ class HamidaCNN3d(_Backbone):
             nn.Conv3d(35, 35, (3, 1, 1), padding=(1, 0, 0)), nn.ReLU(),
             nn.Conv3d(35, 35, (2, 1, 1), stride=(2, 1, 1), padding=(1, 0, 0)), nn.ReLU(),
         )
-        for m in self.net:
-            if isinstance(m, nn.Conv3d):
-                nn.init.kaiming_normal_(m.weight)
-                nn.init.zeros_(m.bias)
+        _init_convs(self.net, nn.init.kaiming_normal_)
         self._finish(n_bands, patch)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
@@ -126,10 +129,7 @@ class LiCNN3d(_Backbone):
         self._check(n_bands, patch, 7)
         self.net = nn.Sequential(nn.Conv3d(1, n, (7, 3, 3), padding=(1, 0, 0)), nn.ReLU(),
                                  nn.Conv3d(n, 2 * n, 3, padding=(1, 0, 0)), nn.ReLU())
-        for m in self.net:
-            if isinstance(m, nn.Conv3d):
-                nn.init.xavier_uniform_(m.weight)
-                nn.init.zeros_(m.bias)
+        _init_convs(self.net, nn.init.xavier_uniform_)
         self._finish(n_bands, patch)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
