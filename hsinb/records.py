@@ -1,8 +1,11 @@
 """What a run leaves behind: one JSON record, written atomically.
 
-A record holds the parameters, seed, split identity, metrics, the versions of the
-packages and the git commit of this repo, the device, the wall time and when it ran.
-Records are the only source of reported numbers: tables are aggregated from them.
+A record holds the parameters, seed, split (identity hash, method, sizes and, for small
+training sets, the training and validation pixel ids themselves), metrics, the versions of
+the packages and the git commit of this repo, the device, the wall time and when it ran.
+Records are the only source of reported numbers: tables are aggregated from them. The full
+split (test pixels included) is also written beside the record as ``<record>.split.npz``;
+those files stay out of git (the record's ids and hash identify the split).
 """
 
 from __future__ import annotations
@@ -152,6 +155,22 @@ def iter_records(folder: str | os.PathLike) -> Iterator[tuple[Path, dict[str, An
         yield p, read_record(p)
 
 
+#: training + validation pixels up to which a record lists their ids (few-shot splits: always)
+MAX_LISTED_PIXELS = 20000
+
+
+def split_summary(split) -> dict[str, Any] | None:
+    """``Split.describe()`` plus the training and validation pixel ids (flat ``row * W + col``)
+    when there are at most :data:`MAX_LISTED_PIXELS` of them."""
+    if split is None:
+        return None
+    out = split.describe()
+    if split.train.size + split.val.size <= MAX_LISTED_PIXELS:
+        out["train_pixels"] = split.train.tolist()
+        out["val_pixels"] = split.val.tolist()
+    return out
+
+
 def save_run(
     record_path: str | os.PathLike | None,
     params: dict[str, Any],
@@ -164,8 +183,7 @@ def save_run(
     """Make the run's record; when ``record_path`` is given, write it there and save the
     split beside it (``<record>.split.npz``). Returns the record. The one call a notebook
     makes at its end."""
-    rec = make_record(params, metrics, seed=params.get("seed"),
-                      split=None if split is None else split.describe(), device=device,
+    rec = make_record(params, metrics, seed=params.get("seed"), split=split_summary(split), device=device,
                       timer=timer, extra=extra)
     if record_path:
         record_path = Path(record_path)

@@ -101,7 +101,9 @@ def test_run_method_a_tiny_end_to_end(toy_scene, tmp_path, monkeypatch):
     assert 0 <= flat["linear_OA"] <= 100 and "finetune_kappa" in flat
     rec_path = tmp_path / "runs" / "r.json"
     save_run(rec_path, {"seed": 0, "K": 5}, flat, split)
-    assert read_record(rec_path)["split"]["identity"] == split.identity
+    saved_split = read_record(rec_path)["split"]
+    assert saved_split["identity"] == split.identity
+    assert saved_split["train_pixels"] == split.train.tolist()  # the record alone names the training pixels
     assert Split.load(tmp_path / "runs" / "r.split.npz").identity == split.identity
     json.dumps(read_record(rec_path))
 
