@@ -38,6 +38,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ from .errors import UnknownParameterError
 from .records import atomic_write_text, iter_records
 
 RESERVED = ("record_path",)
+THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 KERNEL_START_ATTEMPTS = 3  # a kernel that dies while starting is retried; the run itself is not
 
 
@@ -71,6 +73,8 @@ def ipc_kernel_manager():
 
 
 def _is_kernel_start_failure(exc: BaseException) -> bool:
+    if type(exc).__name__ == "PapermillExecutionError":  # a cell failed: the kernel had started
+        return False
     text = f"{type(exc).__name__}: {exc}"
     return any(s in text for s in ("Kernel died before replying to kernel_info",
                                    "Address already in use", "Kernel didn't respond"))
@@ -222,20 +226,32 @@ def run_grid(
     threads = threads_per_run or max(1, (os.cpu_count() or 1) // workers)
     bar = _progress(len(combos), len(report.skipped), progress)
     jobs = [(str(notebook), str(out), key, params, kernel_name, threads) for key, params in todo]
+    saved_env = {v: os.environ.get(v) for v in THREAD_VARS}
+    os.environ.update({v: str(threads) for v in THREAD_VARS})  # spawned workers inherit them at start
     try:
         # spawn, not fork: a caller that already runs torch threads (a notebook) cannot be forked safely
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            pending = {pool.submit(_run_one, *job) for job in jobs}
+            pending = {pool.submit(_run_one, *job): job for job in jobs}
             try:
                 while pending:
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for f in finished:
-                        _collect(report, f.result(), bar)
+                        job = pending.pop(f)
+                        try:
+                            result = f.result()
+                        except BrokenProcessPool as exc:  # a worker died (memory, signal): record it, go on
+                            result = _record_failure(out, job[2], job[3], f"the worker process died: {exc!r}")
+                        _collect(report, result, bar)
             except KeyboardInterrupt:
                 for f in pending:
                     f.cancel()
                 raise
     finally:
+        for v, value in saved_env.items():
+            if value is None:
+                os.environ.pop(v, None)
+            else:
+                os.environ[v] = value
         if bar is not None:
             bar.close()
     return report
@@ -286,6 +302,12 @@ def _clean_stale_tmp(out: Path) -> None:
                 p.unlink(missing_ok=True)
 
 
+def _record_failure(out: Path, key: str, params: dict[str, Any], text: str, short: str | None = None):
+    """Write ``failed/<key>.txt`` (parameters and error) and return the (key, error) result."""
+    atomic_write_text(Path(out) / "failed" / f"{key}.txt", json.dumps(params, default=str) + "\n" + text)
+    return key, short or text
+
+
 def _execute_notebook(notebook: str, out_nb: Path, parameters: dict[str, Any], kernel_name: str | None) -> None:
     """papermill, with a kernel that failed to start retried (the run itself never is)."""
     import papermill as pm
@@ -311,7 +333,7 @@ def _run_one(notebook: str, out: str, key: str, params: dict[str, Any], kernel_n
     final_nb = out_p / "notebooks" / f"{key}.ipynb"
     tmp_nb = out_p / "notebooks" / f".{key}.{tag}.ipynb"
     failed = out_p / "failed" / f"{key}.txt"
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    for var in THREAD_VARS:
         os.environ[var] = str(threads)
     try:
         if is_task(notebook):
@@ -333,8 +355,7 @@ def _run_one(notebook: str, out: str, key: str, params: dict[str, Any], kernel_n
         failed.unlink(missing_ok=True)
         return key, None
     except Exception:  # noqa: BLE001 - any failure of a run is reported, the grid goes on
-        atomic_write_text(failed, json.dumps(params, default=str) + "\n" + traceback.format_exc())
-        return key, traceback.format_exc(limit=3)
+        return _record_failure(out_p, key, params, traceback.format_exc(), traceback.format_exc(limit=3))
     finally:
         for tmp in out_p.glob(f"*/.{key}.{tag}*"):
             tmp.unlink(missing_ok=True)
@@ -419,7 +440,8 @@ def constant_parameters(runs, exclude: Sequence[str] = ()) -> dict[str, Any]:
     metric_like = ("_OA", "_AA", "_kappa", "_R2", "_MAE", "_RMSE", "wall_time")
     out = {}
     for col in runs.columns:
-        if col.startswith("_") or col in exclude or col.endswith(metric_like):
+        if col.startswith("_") or col in exclude or col.endswith(metric_like) or col in ("OA", "AA", "kappa", "R2",
+                                                                                         "MAE", "RMSE"):
             continue
         values = runs[col].astype(str).unique()
         if len(values) == 1:

@@ -104,7 +104,7 @@ fig = plots.tile_abundance_maps(out["tile_grid"], out["test_tiles"], out["target
 
 # %%
 record = save_run(record_path, params, m, None, describe_device(device), timer,
-                  extra={"n_train": out["n_train"], "n_test": out["n_test"],
+                  extra={"n_train": out["n_train"], "n_test": out["n_test"], "config": out["config"],
                          "test_tiles": out["test_tiles"].tolist()})
 print(f"wall time {record['wall_time_s']:.1f} s")
 

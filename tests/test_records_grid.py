@@ -166,6 +166,9 @@ def tiny_task(x=1, seed=0, record_path=None):
     """Writes a record like a notebook would."""
     if x < 0:
         raise ValueError("asked to fail")
+    if x == 99:
+        import os
+        os._exit(3)  # the worker process dies
     Path(record_path).write_text(json.dumps({"params": {"x": x, "seed": seed}, "seed": seed,
                                              "metrics": {"y": 2 * x + seed}}))
 '''
@@ -190,3 +193,16 @@ def test_grid_runs_task_functions_like_notebooks(tmp_path, monkeypatch):
         run_grid("hsinb_tiny_task:tiny_task", {"z": [1]}, out, progress=False)
     with pytest.raises(UnknownParameterError, match="no task function"):
         run_grid("hsinb_tiny_task:nothing", {"x": [1]}, out, progress=False)
+
+
+def test_a_dying_task_worker_is_recorded_as_failed_not_a_crash(tmp_path, monkeypatch):
+    from hsinb.grid import run_grid
+
+    (tmp_path / "hsinb_tiny_task.py").write_text(TASK_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "runs"
+    report = run_grid("hsinb_tiny_task:tiny_task", {"x": [1, 99]}, out, workers=1, progress=False)
+    assert len(report.done) == 1 and len(report.failed) == 1
+    (key, why), = report.failed.items()
+    assert "x=99" in key and "died" in why
+    assert (out / "failed" / f"{key}.txt").is_file() and not (out / "records" / f"{key}.json").exists()

@@ -34,8 +34,10 @@ class _Backbone(nn.Module):
 
     def _finish(self, n_bands: int, patch: int) -> None:
         self.n_bands, self.patch = n_bands, patch
+        self.eval()  # the size probe must not touch BatchNorm statistics
         with torch.no_grad():
             self.feature_dim = int(self.features(torch.zeros(1, 1, n_bands, patch, patch)).shape[1])
+        self.train()
 
     def _check(self, n_bands: int, patch: int, min_bands: int) -> None:
         if patch < self.min_patch:
@@ -71,6 +73,9 @@ class LuoHSICNN(_Backbone):
     def __init__(self, n_bands: int, patch: int = 10, planes3d: int = 8, planes2d: int = 8):
         super().__init__()
         self._check(n_bands, patch, 24)
+        if ((n_bands - 24) // 9 + 1) * (patch - 2) ** 2 < 3:
+            raise ShapeMismatchError(f"LuoHSICNN's 2-D image has fewer than 3 rows for {n_bands} bands and "
+                                     f"{patch} x {patch} patches: use more bands or larger patches")
         self.conv3d = nn.Conv3d(1, planes3d, (24, 3, 3), stride=(9, 1, 1))
         self.conv2d = nn.Conv2d(1, planes2d, 3)
         if planes3d < 3:

@@ -164,7 +164,7 @@ def load_regression_scene(scene: str, seed: int = 0, data_dir: str | None = None
     return data
 
 
-def method_c_task(scene: str = "synthetic-c", backbone: str = "hamida", transforms: str = "spectral+spatial",
+def method_c_task(scene: str = "synthetic-c", backbone: str = "varahagiri", transforms: str = "spectral+spatial",
                   alpha: float = 0.1, radius: float = 0.05, tau: float = 0.5, seed: int = 0, patch: int = 10,
                   epochs: int = 100, lr: float = 0.01, train_on: str = "tiles", quick: bool = False,
                   data_dir: str | None = None, record_path: str | None = None) -> dict[str, Any]:
@@ -185,5 +185,5 @@ def method_c_task(scene: str = "synthetic-c", backbone: str = "hamida", transfor
                         epochs=epochs, lr=lr, train_on=train_on)
     out = run_method_c(data, cfg, seed, device, progress=False)
     return save_run(record_path, params, out["metrics"], None, describe_device(device), timer,
-                    extra={"n_train": out["n_train"], "n_test": out["n_test"],
+                    extra={"n_train": out["n_train"], "n_test": out["n_test"], "config": out["config"],
                            "test_tiles": out["test_tiles"].tolist()})
