@@ -47,10 +47,25 @@ A_TASK := hsinb.protocols.method_a:method_a_task
 A_METRICS := supervised_OA supervised_kappa linear_OA linear_kappa finetune_OA finetune_kappa svm_OA svm_kappa logreg_OA logreg_kappa
 REAL_SCENES := salinas_a indian_pines_subset samson
 
-.PHONY: grid-a1 grid-a-real tables-a
+.PHONY: grid-a1 grid-a2 grid-a3 grid-a4 grid-a-real tables-a
 grid-a1:  # the A1 grid through notebook 04, timed (wall time and memory -> results/bench/a1_grid_cpu.*)
 	$(PYTHON) benchmarks/bench_grid.py --name a1_grid_cpu -- notebooks/04_barlow.ipynb results/runs/A1_paviaU-sim \
 	    -p scene paviaU-sim -p K $(KS) -p seed $(SEEDS) $(A_SIM_BUDGET)
+
+grid-a2:  # Houston 2013 stand-in, 2-D CNN, K = 5..10
+	$(PYTHON) -m hsinb.cli grid $(A_TASK) results/runs/A2_houston2013-sim --workers 2 \
+	    -p scene houston2013-sim -p K $(KS) -p seed $(SEEDS) $(A_SIM_BUDGET)
+
+grid-a3:  # abundant labels: the official training maps (K=0), both stand-ins
+	for s in paviaU-sim houston2013-sim; do \
+	  $(PYTHON) -m hsinb.cli grid $(A_TASK) results/runs/A3_$$s --workers 2 \
+	      -p scene $$s -p K 0 -p seed $(SEEDS) $(A_SIM_BUDGET) || exit 1; \
+	done
+
+grid-a4:  # 1-D CNN on the PaviaU stand-in, neighbour-pixel pairs, no augmentation (paper A, Table 4)
+	$(PYTHON) -m hsinb.cli grid $(A_TASK) results/runs/A4_paviaU-sim_1d --workers 2 \
+	    -p scene paviaU-sim -p model 1d -p pairing neighbour -p transforms none -p K $(KS) -p seed $(SEEDS) \
+	    $(A_SIM_BUDGET)
 
 grid-a-real:  # the real small cubes, 2-D (overlap pairs, paper transforms) and 1-D (neighbour pairs, none)
 	for s in $(REAL_SCENES); do \
@@ -73,3 +88,13 @@ tables-a:
 	      --title "Method A on the REAL $$s cube, $$m CNN, K labels per class: OA and kappa in %" \
 	      --note "Reduced budget for 2 CPU cores: pre-training 150 steps of 256 pairs, encoder width 32; every test pixel. Mean ± std over 5 seeds (split and training)." || exit 1; \
 	done; done
+
+# ---------------------------------------------------------------------------- method C
+C_TASK := hsinb.protocols.method_c:method_c_task
+.PHONY: sweep-c
+sweep-c:  # alpha, r, tau chosen on the VALIDATION draw of synthetic-c (scene_seed 1), Luo backbone
+	$(PYTHON) -m hsinb.cli grid $(C_TASK) results/runs/C_sweep_synthetic-c-val --workers 2 \
+	    -p scene synthetic-c -p scene_seed 1 -p backbone luo -p transforms none -p seed 0 1 2
+	$(PYTHON) -m hsinb.cli grid $(C_TASK) results/runs/C_sweep_synthetic-c-val --workers 2 \
+	    -p scene synthetic-c -p scene_seed 1 -p backbone luo -p transforms spectral+spatial \
+	    -p alpha 0.001 0.01 0.1 -p radius 0.05 0.1 -p tau 0.5 1.0 -p seed 0 1 2

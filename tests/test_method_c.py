@@ -99,3 +99,43 @@ def test_samson_task_records_regression_metrics(tmp_path, data_dir):
     saved = read_record(tmp_path / "c.json")
     assert saved["metrics"] == rec["metrics"] and set(rec["metrics"]) == {"R2", "MAE", "RMSE"}
     assert saved["extra"]["n_test"] == 24 and saved["extra"]["n_train"] == 57  # 9 x 9 tiles of Samson
+
+
+def test_synthetic_c_layouts_spread_tile_means_only_when_smooth():
+    from hsinb.protocols.method_c import load_regression_scene
+
+    spread = {}
+    for layout in ("iid", "smooth"):
+        scene = load_regression_scene("synthetic-c", 0, None, layout)
+        _, y = tile_samples(scene.cube, scene.abundances, 10)
+        spread[layout] = float(y.std(0).mean())
+    assert spread["iid"] < 0.05 < 0.15 < spread["smooth"]
+    with pytest.raises(ValueError, match="synthetic-c only"):
+        load_regression_scene("samson", 0, None, "iid")
+
+
+class _Huge(torch.nn.Module):
+    """A regressor whose gradients are about 1e4: one unclipped SGD step moves it far."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.zeros(5, 3))
+
+    def forward(self, x):
+        feats = x.flatten(1)[:, :5] * 1e4
+        return feats @ self.w, feats
+
+
+@pytest.mark.parametrize("clip", [None, 0.5])
+def test_gradient_clip_bounds_the_first_sgd_step(clip):
+    from hsinb.protocols.contrastive_regression import fit_contrastive_regression
+
+    model = _Huge()
+    x, y = torch.rand(8, 1, 5, 2, 2), torch.rand(8, 3)
+    fit_contrastive_regression(model, x, y, epochs=1, batch_size=8, lr=1.0, momentum=0.0, weight_decay=0.0,
+                               grad_clip=clip)
+    step = float(model.w.detach().norm())
+    if clip is None:
+        assert step > 100
+    else:
+        assert step == pytest.approx(clip, rel=1e-4)

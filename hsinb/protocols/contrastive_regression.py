@@ -40,12 +40,17 @@ def fit_contrastive_regression(
     generator: torch.Generator | None = None,
     progress: bool = False,
     denominator: str = "negatives",
+    grad_clip: float | None = 1.0,
 ) -> dict[str, list[float]]:
     """Train ``model`` (a :class:`hsinb.models.Regressor`) in place; returns the history
     (per epoch: ``loss``, ``mse``, ``contrastive``).
 
     ``x`` (N, 1, B, S, S) and ``y`` (N, s) may live on the CPU; batches move to the model's
     device. With ``alpha == 0`` or ``view is None`` it is plain regression (the baseline).
+    ``grad_clip``: the gradient's global L2 norm is clipped to this value before each SGD
+    step (None: no clipping). Ours, not the paper's: without it, SGD at lr 0.01 saturates the
+    softmax head of backbones with 10^5 flattened features within a few steps (a linear
+    layer's logit moves by about lr x |features|^2 per step) and training stops.
     """
     from tqdm.auto import tqdm
 
@@ -72,6 +77,8 @@ def fit_contrastive_regression(
                 loss, parts = contrastive_regression_loss(pred, yb, None, None, 0.0, radius, tau)
             opt.zero_grad(set_to_none=True)
             loss.backward()
+            if grad_clip is not None:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
             opt.step()
             sums["loss"] += float(loss.detach()) * len(idx)
             for k in ("mse", "contrastive"):

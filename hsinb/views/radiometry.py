@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
 import torch
 
 from ..errors import ShapeMismatchError
@@ -156,7 +157,7 @@ class AtmosphericCompensation:
         if self.wavelengths is None:
             lam = torch.linspace(0.4, 2.5, x.shape[ax], dtype=torch.float64, device=x.device)
         else:
-            lam = torch.as_tensor(self.wavelengths, dtype=torch.float64, device=x.device).reshape(-1) / 1000.0
+            lam = torch.tensor(np.asarray(self.wavelengths, dtype=np.float64), device=x.device).reshape(-1) / 1000.0
         if lam.numel() != x.shape[ax]:
             raise ShapeMismatchError(f"atmosphere has {lam.numel()} wavelengths but the data {x.shape[ax]} bands")
         n = x.shape[0]
