@@ -91,10 +91,34 @@ tables-a:
 
 # ---------------------------------------------------------------------------- method C
 C_TASK := hsinb.protocols.method_c:method_c_task
-.PHONY: sweep-c
+C_BACKBONES := luo hamida li atik varahagiri
+C_SETS := none spectral spatial spectral+spatial
+# alpha, r, tau: chosen by `make sweep-c` on the validation draw (see results/tables/C_sweep_synthetic-c-val.md)
+C_OBJECTIVE := -p alpha 0.01 -p radius 0.1 -p tau 0.5
+.PHONY: sweep-c grid-c tables-c
 sweep-c:  # alpha, r, tau chosen on the VALIDATION draw of synthetic-c (scene_seed 1), Luo backbone
 	$(PYTHON) -m hsinb.cli grid $(C_TASK) results/runs/C_sweep_synthetic-c-val --workers 2 \
 	    -p scene synthetic-c -p scene_seed 1 -p backbone luo -p transforms none -p seed 0 1 2
 	$(PYTHON) -m hsinb.cli grid $(C_TASK) results/runs/C_sweep_synthetic-c-val --workers 2 \
 	    -p scene synthetic-c -p scene_seed 1 -p backbone luo -p transforms spectral+spatial \
 	    -p alpha 0.001 0.01 0.1 -p radius 0.05 0.1 -p tau 0.5 1.0 -p seed 0 1 2
+
+grid-c:  # C1-C4: 5 backbones x 4 transform sets x 5 seeds per scene, timed (-> results/bench/c_grid_<scene>_cpu.*)
+	for s in synthetic-c samson; do \
+	  $(PYTHON) benchmarks/bench_grid.py --name c_grid_$${s}_cpu -- $(C_TASK) results/runs/C_$$s --workers 2 \
+	      -p scene $$s -p backbone $(C_BACKBONES) -p transforms $(C_SETS) -p seed $(SEEDS) $(C_OBJECTIVE) || exit 1; \
+	done
+
+tables-c:
+	$(PYTHON) -m hsinb.cli aggregate results/runs/C_sweep_synthetic-c-val/records --by transforms alpha radius tau \
+	    --metrics R2 MAE --digits 3 --out results/tables/C_sweep_synthetic-c-val \
+	    --title "Method C: alpha, r, tau on the VALIDATION draw of synthetic-c (scene seed 1), Luo backbone: R2 and MAE of tile mean abundances"
+	for s in synthetic-c samson; do \
+	  [ -d results/runs/C_$$s/records ] || continue; \
+	  paper=results/paper/C_tables1-2_synthetic-c.csv; [ $$s = samson ] && paper=results/paper/C_tables3-4_samson.csv; \
+	  $(PYTHON) -m hsinb.cli aggregate results/runs/C_$$s/records --by backbone transforms --metrics R2 MAE \
+	      --digits 3 --paper $$paper --out results/tables/C_$$s \
+	      --title "Method C on $$s: R2 and MAE of tile mean abundances, ours vs paper C" || exit 1; \
+	  $(PYTHON) -m hsinb.cli check-c results/runs/C_$$s/records --paper $$paper --out results/tables/C_$${s}_checks \
+	      --title "Method C on $$s: paper C's ordering and at-or-above-paper claims" || exit 1; \
+	done

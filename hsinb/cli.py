@@ -1,4 +1,4 @@
-"""Command line: ``hsinb scenes | fetch | grid | aggregate | calibrate | report``.
+"""Command line: ``hsinb scenes | fetch | grid | aggregate | check-c | calibrate | report``.
 
 Examples::
 
@@ -57,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="only re-measure the recorded difficulty with N check split seeds")
     r = sub.add_parser("report", help="regenerate the README's results block from results/")
     r.add_argument("--readme", default="README.md")
+    k = sub.add_parser("check-c", help="paper C's claims on method-C records: the ordering of transform sets "
+                       "and every cell at or above the paper")
+    k.add_argument("records")
+    k.add_argument("--paper", required=True, help="e.g. results/paper/C_tables3-4_samson.csv")
+    k.add_argument("--out", required=True, help="output stem: writes <out>.md")
+    k.add_argument("--title", default="")
     a = sub.add_parser("aggregate", help="mean ± std tables from run records")
     a.add_argument("records")
     a.add_argument("--by", nargs="+", required=True)
@@ -136,6 +142,25 @@ def main(argv: list[str] | None = None) -> int:
                          + ", ".join(f"{k}={v}" for k, v in fixed.items()) + ".").strip()
         csv_path, md_path = write_table(table, args.out, command, args.note, title=args.title)
         print(f"wrote {csv_path} and {md_path}")
+        return 0
+    if args.cmd == "check-c":
+        import pandas as pd
+
+        from .grid import aggregate, atomic_write_text, collect, to_markdown
+        from .protocols.method_c_checks import ordering_check, paper_gap
+
+        agg = aggregate(collect(args.records), ["backbone", "transforms"], ["R2", "MAE"])
+        order = pd.concat([ordering_check(agg, m) for m in ("R2", "MAE")], ignore_index=True)
+        gap = paper_gap(agg, pd.read_csv(args.paper))
+        command = "hsinb " + " ".join(shlex.quote(x) for x in argv)
+        md = ((f"# {args.title}\n\n" if args.title else "")
+              + f"Ordering claimed by paper C (seed means): {int(order['holds'].sum())} of {len(order)} "
+              f"backbone x metric rows hold.\n\n{to_markdown(order.round(4))}\n"
+              f"At or above the paper: R2 in {int(gap['R2 at least paper'].sum())} of {len(gap)} cells, "
+              f"MAE in {int(gap['MAE at least paper'].sum())} of {len(gap)}.\n\n{to_markdown(gap.round(4))}\n"
+              f"Produced by: `{command}`\n")
+        out = atomic_write_text(f"{args.out}.md", md)
+        print(f"wrote {out}")
         return 0
     return 2
 

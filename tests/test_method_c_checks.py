@@ -1,0 +1,69 @@
+"""Paper C's two claims checked on aggregated records."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from hsinb.errors import UnknownParameterError
+from hsinb.grid import aggregate
+from hsinb.protocols.method_c_checks import ordering_check, paper_gap
+
+
+def _runs(values: dict[tuple[str, str], list[float]]):
+    rows = [{"backbone": b, "transforms": t, "R2": v, "MAE": 1 - v, "seed": i}
+            for (b, t), vs in values.items() for i, v in enumerate(vs)]
+    return aggregate(pd.DataFrame(rows), ["backbone", "transforms"], ["R2", "MAE"])
+
+
+def test_ordering_holds_only_when_every_step_does():
+    agg = _runs({("luo", "none"): [0.5, 0.6], ("luo", "spectral"): [0.7, 0.7], ("luo", "spatial"): [0.7, 0.7],
+                 ("luo", "spectral+spatial"): [0.8, 0.8],
+                 ("li", "none"): [0.5, 0.5], ("li", "spectral"): [0.7, 0.7], ("li", "spatial"): [0.6, 0.6],
+                 ("li", "spectral+spatial"): [0.9, 0.9]})
+    r2 = ordering_check(agg, "R2").set_index("backbone")
+    assert bool(r2.loc["luo", "holds"]) and not bool(r2.loc["li", "holds"])
+    assert not bool(r2.loc["li", "spectral ≤ spatial"]) and bool(r2.loc["li", "none < spectral"])
+    mae = ordering_check(agg, "MAE").set_index("backbone")  # MAE = 1 - R2: same verdicts, lower is better
+    assert list(mae["holds"]) == list(r2["holds"])
+
+
+def test_baseline_tie_is_not_an_improvement():
+    agg = _runs({("luo", "none"): [0.5], ("luo", "spectral"): [0.5]})
+    assert not bool(ordering_check(agg)["none < spectral"].iloc[0])
+
+
+def test_paper_gap_signs_and_verdicts():
+    agg = _runs({("luo", "none"): [0.6, 0.6], ("luo", "spectral"): [0.5, 0.5]})
+    paper = pd.DataFrame({"backbone": ["luo", "luo"], "transforms": ["none", "spectral"], "R2": [0.43, 0.55],
+                          "MAE": [0.3, 0.6]})
+    gap = paper_gap(agg, paper).set_index("transforms")
+    assert gap.loc["none", "R2 − paper"] == pytest.approx(0.17)
+    assert bool(gap.loc["none", "R2 at least paper"]) and not bool(gap.loc["spectral", "R2 at least paper"])
+    assert not bool(gap.loc["none", "MAE at least paper"])  # 0.4 > 0.3
+    assert bool(gap.loc["spectral", "MAE at least paper"])  # 0.5 <= 0.6
+
+
+def test_unknown_metric_is_named():
+    agg = _runs({("luo", "none"): [0.5]})
+    with pytest.raises(UnknownParameterError, match="kappa"):
+        ordering_check(agg, "kappa")
+
+
+def test_check_c_command_writes_both_verdicts(tmp_path):
+    import json
+
+    from hsinb.cli import main
+
+    recs = tmp_path / "records"
+    recs.mkdir()
+    for i, (t, r2) in enumerate([("none", 0.5), ("none", 0.6), ("spectral", 0.7), ("spectral", 0.8)]):
+        rec = {"params": {"backbone": "luo", "transforms": t, "seed": i}, "metrics": {"R2": r2, "MAE": 1 - r2}}
+        (recs / f"r{i}.json").write_text(json.dumps(rec))
+    paper = tmp_path / "paper.csv"
+    paper.write_text("transforms,backbone,R2,R2_std,MAE,MAE_std\nnone,luo,0.43,0.03,0.31,0.06\n"
+                     "spectral,luo,0.9,0.03,0.29,0.06\n")
+    assert main(["check-c", str(recs), "--paper", str(paper), "--out", str(tmp_path / "c")]) == 0
+    md = (tmp_path / "c.md").read_text()
+    assert "2 of 2 backbone x metric rows hold" in md
+    assert "R2 in 1 of 2 cells" in md and "MAE in 1 of 2" in md  # 0.45 > 0.31, 0.25 <= 0.29
