@@ -116,7 +116,7 @@ tables-c:
 	for s in synthetic-c samson; do \
 	  [ -d results/runs/C_$$s/records ] || continue; \
 	  paper=results/paper/C_tables1-2_synthetic-c.csv; [ $$s = samson ] && paper=results/paper/C_tables3-4_samson.csv; \
-	  $(PYTHON) -m hsinb.cli aggregate results/runs/C_$$s/records --by backbone transforms --metrics R2 MAE \
+	  $(PYTHON) -m hsinb.cli aggregate results/runs/C_$$s/records --by backbone transforms --metrics R2 MAE MAE_sum \
 	      --digits 3 --paper $$paper --out results/tables/C_$$s \
 	      --title "Method C on $$s: R2 and MAE of tile mean abundances, ours vs paper C" || exit 1; \
 	  $(PYTHON) -m hsinb.cli check-c results/runs/C_$$s/records --paper $$paper --out results/tables/C_$${s}_checks \

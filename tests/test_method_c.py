@@ -70,7 +70,10 @@ def test_run_never_trains_on_test_pixels_and_reports_metrics(train_on):
     cfg = MethodCConfig(backbone="atik", patch=4, transforms="spectral", epochs=3, batch_size=16, train_on=train_on,
                         window_stride=2)
     out = run_method_c(s, cfg, seed=0, device="cpu", progress=False)
-    assert set(out["metrics"]) == {"R2", "MAE", "RMSE"} and np.isfinite(list(out["metrics"].values())).all()
+    assert set(out["metrics"]) == {"R2", "MAE", "RMSE", "MAE_sum"}
+    assert np.isfinite(list(out["metrics"].values())).all()
+    err = np.abs(out["targets"] - out["predictions"])
+    assert out["metrics"]["MAE_sum"] == pytest.approx(err.shape[1] * err.mean(), rel=1e-5)  # E x MAE
     assert out["n_test"] == 9 and out["predictions"].shape == (9, 3)
     assert np.allclose(out["predictions"].sum(1), 1, atol=1e-5)
     if train_on == "tiles":
@@ -97,7 +100,7 @@ def test_samson_task_records_regression_metrics(tmp_path, data_dir):
     rec = method_c_task(scene="samson", backbone="atik", transforms="spectral", patch=10, epochs=1,
                         data_dir=str(data_dir), record_path=str(tmp_path / "c.json"))
     saved = read_record(tmp_path / "c.json")
-    assert saved["metrics"] == rec["metrics"] and set(rec["metrics"]) == {"R2", "MAE", "RMSE"}
+    assert saved["metrics"] == rec["metrics"] and set(rec["metrics"]) == {"R2", "MAE", "RMSE", "MAE_sum"}
     assert saved["extra"]["n_test"] == 24 and saved["extra"]["n_train"] == 57  # 9 x 9 tiles of Samson
 
 

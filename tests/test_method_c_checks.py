@@ -67,3 +67,12 @@ def test_check_c_command_writes_both_verdicts(tmp_path):
     md = (tmp_path / "c.md").read_text()
     assert "2 of 2 backbone x metric rows hold" in md
     assert "R2 in 1 of 2 cells" in md and "MAE in 1 of 2" in md  # 0.45 > 0.31, 0.25 <= 0.29
+
+
+def test_paper_gap_compares_a_metric_with_another_paper_column():
+    rows = [{"backbone": "luo", "transforms": "none", "R2": 0.6, "MAE": 0.1, "MAE_sum": 0.4, "seed": 0}]
+    agg = aggregate(pd.DataFrame(rows), ["backbone", "transforms"], ["R2", "MAE", "MAE_sum"])
+    paper = pd.DataFrame({"backbone": ["luo"], "transforms": ["none"], "R2": [0.5], "MAE": [0.3]})
+    gap = paper_gap(agg, paper, ("MAE", "MAE_sum"), against={"MAE_sum": "MAE"}).iloc[0]
+    assert bool(gap["MAE at least paper"]) and not bool(gap["MAE_sum at least paper"])
+    assert gap["MAE_sum (paper)"] == pytest.approx(0.3)

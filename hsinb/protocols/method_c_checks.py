@@ -17,7 +17,7 @@ __all__ = ["TRANSFORM_ORDER", "HIGHER_IS_BETTER", "ordering_check", "paper_gap"]
 #: paper C's columns, in the order its results claim they improve
 TRANSFORM_ORDER = ("none", "spectral", "spatial", "spectral+spatial")
 #: direction of each regression metric
-HIGHER_IS_BETTER = {"R2": True, "MAE": False, "RMSE": False}
+HIGHER_IS_BETTER = {"R2": True, "MAE": False, "RMSE": False, "MAE_sum": False}
 
 
 def _means(agg, metric: str):
@@ -53,19 +53,24 @@ def ordering_check(agg, metric: str = "R2"):
     return pd.DataFrame(rows)
 
 
-def paper_gap(agg, paper, metrics=("R2", "MAE")):
+def paper_gap(agg, paper, metrics=("R2", "MAE"), against: dict[str, str] | None = None):
     """One row per (backbone, transforms) in both tables: ours (mean), the paper's value,
-    ours − paper, and whether ours is at least as good (R² ≥, MAE ≤)."""
+    ours − paper, and whether ours is at least as good (R² ≥, MAE ≤). ``against`` maps
+    one of our metrics to the paper column it is compared with (default: the same name;
+    e.g. ``{"MAE_sum": "MAE"}``)."""
     import pandas as pd
 
+    against = against or {}
     rows = []
+    paper = paper.rename(columns={c: f"{c}__paper" for c in paper.columns if c not in ("backbone", "transforms")})
     merged = agg.merge(paper, on=["backbone", "transforms"], how="inner")
     for _, r in merged.iterrows():
         row = {"backbone": r["backbone"], "transforms": r["transforms"]}
         for m in metrics:
-            if m not in paper.columns:
-                raise UnknownParameterError(f"the paper table has no column {m!r}")
-            ours, theirs = float(r[f"{m}_mean"]), float(r[m])
+            col = f"{against.get(m, m)}__paper"
+            if col not in merged.columns:
+                raise UnknownParameterError(f"the paper table has no column {against.get(m, m)!r}")
+            ours, theirs = float(r[f"{m}_mean"]), float(r[col])
             row[m] = ours
             row[f"{m} (paper)"] = theirs
             row[f"{m} − paper"] = ours - theirs
