@@ -411,7 +411,13 @@ def format_table(agg, by: Sequence[str], metrics: Sequence[str], paper=None, dig
         keys = [c for c in by if c in paper.columns]
         if not keys:
             raise UnknownParameterError(f"the paper table shares none of the columns {list(by)}")
-        table = table.merge(paper, on=keys, how="left")
+        if "scene" in keys:
+            # a stand-in "X-sim" sits beside the paper's real scene "X" (the table's note says
+            # that the -sim numbers are simulated); other scene names match as they are
+            table["_paper_scene"] = table["scene"].astype(str).str.removesuffix("-sim")
+            paper = paper.rename(columns={"scene": "_paper_scene"})
+            keys = ["_paper_scene" if k == "scene" else k for k in keys]
+        table = table.merge(paper, on=keys, how="left").drop(columns=["_paper_scene"], errors="ignore")
         cols = list(by)
         for m in metrics:
             cols.append(m)

@@ -16,14 +16,18 @@ def _runs(values: dict[tuple[str, str], list[float]]):
     return aggregate(pd.DataFrame(rows), ["backbone", "transforms"], ["R2", "MAE"])
 
 
-def test_ordering_holds_only_when_every_step_does():
-    agg = _runs({("luo", "none"): [0.5, 0.6], ("luo", "spectral"): [0.7, 0.7], ("luo", "spatial"): [0.7, 0.7],
+def test_ordering_holds_only_when_the_papers_claims_do():
+    agg = _runs({("luo", "none"): [0.5, 0.6], ("luo", "spectral"): [0.7, 0.7], ("luo", "spatial"): [0.6, 0.6],
                  ("luo", "spectral+spatial"): [0.8, 0.8],
                  ("li", "none"): [0.5, 0.5], ("li", "spectral"): [0.7, 0.7], ("li", "spatial"): [0.6, 0.6],
-                 ("li", "spectral+spatial"): [0.9, 0.9]})
+                 ("li", "spectral+spatial"): [0.65, 0.65],
+                 ("atik", "none"): [0.5], ("atik", "spectral"): [0.4]})
     r2 = ordering_check(agg, "R2").set_index("backbone")
-    assert bool(r2.loc["luo", "holds"]) and not bool(r2.loc["li", "holds"])
-    assert not bool(r2.loc["li", "spectral ≤ spatial"]) and bool(r2.loc["li", "none < spectral"])
+    # luo: spectral > spatial breaks only the tables' pattern, not the paper's claims
+    assert r2.loc["luo", "holds"] is True and not r2.loc["luo", "spectral ≤ spatial (tables only)"]
+    assert r2.loc["li", "holds"] is False and not r2.loc["li", "spectral+spatial best"]
+    assert r2.loc["li", "none < spectral+spatial"]
+    assert r2.loc["atik", "holds"] is None and not r2.loc["atik", "none < spectral"]  # incomplete: not judged
     mae = ordering_check(agg, "MAE").set_index("backbone")  # MAE = 1 - R2: same verdicts, lower is better
     assert list(mae["holds"]) == list(r2["holds"])
 
@@ -42,6 +46,17 @@ def test_paper_gap_signs_and_verdicts():
     assert bool(gap.loc["none", "R2 at least paper"]) and not bool(gap.loc["spectral", "R2 at least paper"])
     assert not bool(gap.loc["none", "MAE at least paper"])  # 0.4 > 0.3
     assert bool(gap.loc["spectral", "MAE at least paper"])  # 0.5 <= 0.6
+    assert gap["n"].tolist() == [2, 2]
+
+
+def test_paper_gap_keeps_cells_we_have_not_run():
+    agg = _runs({("luo", "none"): [0.6]})
+    paper = pd.DataFrame({"backbone": ["luo", "li"], "transforms": ["none", "none"], "R2": [0.4, 0.5],
+                          "MAE": [0.3, 0.3]})
+    gap = paper_gap(agg, paper).set_index("backbone")
+    assert gap.loc["li", "n"] == 0 and gap.loc["li", "R2 at least paper"] is None
+    with pytest.raises(UnknownParameterError, match="none of our"):
+        paper_gap(_runs({("hamida", "none"): [0.6]}), paper)
 
 
 def test_unknown_metric_is_named():
@@ -65,8 +80,10 @@ def test_check_c_command_writes_both_verdicts(tmp_path):
                      "spectral,luo,0.9,0.03,0.29,0.06\n")
     assert main(["check-c", str(recs), "--paper", str(paper), "--out", str(tmp_path / "c")]) == 0
     md = (tmp_path / "c.md").read_text()
-    assert "2 of 2 backbone x metric rows hold" in md
+    assert "complete rows that hold: 0 of 0" in md  # spatial, spectral+spatial not run: nothing judged
+    assert "(2 of 2 paper cells run)" in md
     assert "R2 in 1 of 2 cells" in md and "MAE in 1 of 2" in md  # 0.45 > 0.31, 0.25 <= 0.29
+    assert "MAE summed over endmembers" not in md  # these records have no MAE_sum
 
 
 def test_paper_gap_compares_a_metric_with_another_paper_column():
@@ -76,3 +93,23 @@ def test_paper_gap_compares_a_metric_with_another_paper_column():
     gap = paper_gap(agg, paper, ("MAE", "MAE_sum"), against={"MAE_sum": "MAE"}).iloc[0]
     assert bool(gap["MAE at least paper"]) and not bool(gap["MAE_sum at least paper"])
     assert gap["MAE_sum (paper)"] == pytest.approx(0.3)
+
+
+def test_check_c_refuses_mixed_settings_and_reports_mae_sum(tmp_path):
+    import json
+
+    from hsinb.cli import main
+
+    recs = tmp_path / "records"
+    recs.mkdir()
+    for i, radius in enumerate([0.05, 0.1]):
+        rec = {"params": {"backbone": "luo", "transforms": "none", "seed": i, "radius": radius},
+               "metrics": {"R2": 0.5, "MAE": 0.1, "MAE_sum": 0.3}}
+        (recs / f"r{i}.json").write_text(json.dumps(rec))
+    paper = tmp_path / "paper.csv"
+    paper.write_text("transforms,backbone,R2,R2_std,MAE,MAE_std\nnone,luo,0.43,0.03,0.31,0.06\n")
+    with pytest.raises(SystemExit, match="radius"):
+        main(["check-c", str(recs), "--paper", str(paper), "--out", str(tmp_path / "c")])
+    (recs / "r1.json").unlink()
+    assert main(["check-c", str(recs), "--paper", str(paper), "--out", str(tmp_path / "c")]) == 0
+    assert "MAE summed over endmembers in 1 of 1" in (tmp_path / "c.md").read_text()  # 0.3 <= 0.31

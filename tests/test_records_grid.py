@@ -206,3 +206,12 @@ def test_a_dying_task_worker_is_recorded_as_failed_not_a_crash(tmp_path, monkeyp
     (key, why), = report.failed.items()
     assert "x=99" in key and "died" in why
     assert (out / "failed" / f"{key}.txt").is_file() and not (out / "records" / f"{key}.json").exists()
+
+
+def test_a_standin_sits_beside_the_papers_real_scene():
+    agg = pd.DataFrame({"scene": ["paviaU-sim", "salinas_a"], "K": [0, 0], "OA_mean": [80.0, 90.0],
+                        "OA_std": [1.0, 2.0], "n": [5, 5]})
+    paper = pd.DataFrame({"scene": ["paviaU", "houston2013"], "OA": [88.4, 77.6]})
+    table = format_table(agg, ["scene", "K"], ["OA"], paper=paper)
+    assert table["scene"].tolist() == ["paviaU-sim", "salinas_a"]
+    assert table["OA (paper)"].iloc[0] == 88.4 and table["OA (paper)"].isna().iloc[1]

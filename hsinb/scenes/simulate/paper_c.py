@@ -8,9 +8,12 @@ then cut into 10 x 10 patches, each labelled with its mean abundances (the regre
 target).
 
 Choices the paper leaves open, made here and recorded in ``Scene.meta``:
-  - Dirichlet concentration: 1 (uniform on the simplex), i.i.d. per pixel. Note that
-    i.i.d. abundances have no spatial structure, so 10 x 10 patch means are all close to
-    1/E; ``spatial="smooth"`` gives spatially correlated abundances instead.
+  - Dirichlet concentration: 1 (uniform on the simplex), i.i.d. per pixel (the default of
+    this function, the literal recipe). i.i.d. abundances have no spatial structure, so
+    10 x 10 patch means are all close to 1/E; ``spatial="smooth"`` gives spatially
+    correlated (logistic-normal) abundances instead. Method C (notebook 06,
+    ``hsinb.protocols.method_c.load_regression_scene``) uses ``"smooth"`` by default and
+    says why; ``load_scene("synthetic-c")`` alone gives the literal ``"iid"`` scene.
   - Noise order: eq. (5) adds ``n`` before the modulation, so the noise is modulated too
     (``noise_before_modulation=True``); its level is set so that the final cube has the
     requested SNR (10 log10 of mean squared clean signal over mean squared noise, whole
