@@ -65,8 +65,8 @@
 scene = "synthetic-c"  # or "samson" (real)
 backbone = "varahagiri"  # luo, hamida, li, atik, varahagiri
 transforms = "spectral+spatial"  # none (baseline), spectral, spatial, spectral+spatial
-alpha = 0.1
-radius = 0.05
+alpha = 0.01  # chosen on the validation draw of synthetic-c (make sweep-c)
+radius = 0.1  # idem. positives lie within this l2 distance of abundances
 tau = 0.5
 seed = 0
 patch = 10
