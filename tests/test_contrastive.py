@@ -94,3 +94,31 @@ def test_bad_inputs_are_named():
         multi_positive_info_nce(z, z, label_positive_mask(torch.arange(4)), denominator="bogus")
     with pytest.raises(ValueError, match="tau"):
         multi_positive_info_nce(z, z, label_positive_mask(torch.arange(4)), tau=0)
+
+
+def test_cosine_matrix_from_the_gram_matches_normalised_rows_and_their_gradient():
+    import torch.nn.functional as F
+
+    from hsinb.objectives.contrastive import cosine_similarity_matrix
+
+    torch.manual_seed(0)
+    z = torch.randn(10, 300, requires_grad=True)
+    w = torch.randn(10, 10)
+    ours = cosine_similarity_matrix(z)
+    zn = F.normalize(z, dim=1)
+    ref = zn @ zn.T
+    assert torch.allclose(ours, ref, atol=1e-5)
+    g_ours, = torch.autograd.grad((ours * w).sum(), z)
+    g_ref, = torch.autograd.grad((ref * w).sum(), z)
+    assert torch.allclose(g_ours, g_ref, atol=1e-5)
+
+
+def test_stacked_views_give_the_same_loss_as_two_tensors():
+    torch.manual_seed(1)
+    za, zb = torch.randn(6, 20), torch.randn(6, 20)
+    pos = radius_positive_mask(torch.rand(6, 2), 0.4)
+    two = multi_positive_info_nce(za, zb, pos, 0.5)
+    stacked = multi_positive_info_nce(torch.cat([za, zb]), None, pos, 0.5)
+    assert torch.allclose(two, stacked)
+    with pytest.raises(ShapeMismatchError, match="2N"):
+        multi_positive_info_nce(torch.randn(5, 20), None, pos, 0.5)

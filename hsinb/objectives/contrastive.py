@@ -13,11 +13,11 @@ One loss, several ways of saying who is a positive:
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 
 from ..errors import ShapeMismatchError, check_choice
 
-__all__ = ["radius_positive_mask", "label_positive_mask", "multi_positive_info_nce", "contrastive_regression_loss"]
+__all__ = ["radius_positive_mask", "label_positive_mask", "multi_positive_info_nce", "contrastive_regression_loss",
+           "cosine_similarity_matrix"]
 
 DENOMINATORS = {"negatives": "paper C, eq. (2): only k outside the ball", "all": "SupCon: every k != i"}
 
@@ -52,7 +52,34 @@ def label_positive_mask(labels: torch.Tensor) -> torch.Tensor:
     return _two_views(labels.shape[0], labels[:, None] == labels[None, :])
 
 
-def multi_positive_info_nce(za: torch.Tensor, zb: torch.Tensor, positives: torch.Tensor, tau: float = 0.1,
+class _Gram(torch.autograd.Function):
+    """G = Z Zᵀ with the backward dZ = (dG + dGᵀ) Z: one (M×D)·(D×M) product each way."""
+
+    @staticmethod
+    def forward(ctx, z: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(z)
+        return z @ z.T
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
+        (z,) = ctx.saved_tensors
+        return (grad + grad.T) @ z
+
+
+def cosine_similarity_matrix(z: torch.Tensor, eps: float = 1e-12) -> torch.Tensor:
+    """(M, M) cosine similarities of the rows of ``z`` (M, D).
+
+    Computed from the Gram matrix, s_ij = g_ij / (‖z_i‖ ‖z_j‖) with ‖z_i‖ = √g_ii (floored
+    at ``eps``, as ``F.normalize``): the only operations on the (M, D) tensor are one matrix
+    product forward and one backward. Flattened 3-D features have D ~ 10^5, where
+    normalising a copy of ``z`` and its backward cost several times the products.
+    """
+    g = _Gram.apply(z.float())
+    norms = g.diagonal().clamp(min=0).sqrt().clamp(min=eps)
+    return g / (norms[:, None] * norms[None, :])
+
+
+def multi_positive_info_nce(za: torch.Tensor, zb: torch.Tensor | None, positives: torch.Tensor, tau: float = 0.1,
                             denominator: str = "negatives") -> torch.Tensor:
     """Multi-positive InfoNCE over the 2N embeddings of two views.
 
@@ -67,21 +94,27 @@ def multi_positive_info_nce(za: torch.Tensor, zb: torch.Tensor, positives: torch
       k ≠ i and each anchor's terms are averaged over its |B^i| positives, then over anchors.
 
     Args:
-        za, zb: (N, D) embeddings of the two views of N samples.
+        za, zb: (N, D) embeddings of the two views of N samples; or ``za`` (2N, D) holding
+            view A then view B, and ``zb=None`` (no copy: the form to use for large D).
         positives: (2N, 2N) bool mask (see :func:`radius_positive_mask`).
         tau: temperature (> 0).
     """
     check_choice("denominator", denominator, DENOMINATORS)
-    if za.shape != zb.shape or za.ndim != 2:
-        raise ShapeMismatchError(f"embeddings must be two (N, D) tensors of equal shape, got "
-                                 f"{tuple(za.shape)} and {tuple(zb.shape)}")
-    n = za.shape[0]
+    if zb is None:
+        if za.ndim != 2 or za.shape[0] % 2:
+            raise ShapeMismatchError(f"stacked embeddings must be (2N, D), got {tuple(za.shape)}")
+        z = za
+    else:
+        if za.shape != zb.shape or za.ndim != 2:
+            raise ShapeMismatchError(f"embeddings must be two (N, D) tensors of equal shape, got "
+                                     f"{tuple(za.shape)} and {tuple(zb.shape)}")
+        z = torch.cat([za, zb])
+    n = z.shape[0] // 2
     if positives.shape != (2 * n, 2 * n):
         raise ShapeMismatchError(f"positives must be ({2 * n}, {2 * n}) for N={n}, got {tuple(positives.shape)}")
     if tau <= 0:
         raise ValueError(f"tau must be > 0, got {tau}")
-    z = F.normalize(torch.cat([za, zb]).float(), dim=1)
-    logits = z @ z.T / tau  # (2N, 2N)
+    logits = cosine_similarity_matrix(z) / tau  # (2N, 2N)
     pos = positives.to(logits.device).bool().clone()
     pos.fill_diagonal_(False)
     not_self = ~torch.eye(2 * n, dtype=torch.bool, device=logits.device)
@@ -98,13 +131,15 @@ def multi_positive_info_nce(za: torch.Tensor, zb: torch.Tensor, positives: torch
     return per_anchor[n_pos > 0].mean() if (n_pos > 0).any() else logits.sum() * 0.0
 
 
-def contrastive_regression_loss(pred: torch.Tensor, target: torch.Tensor, za: torch.Tensor, zb: torch.Tensor,
-                                alpha: float, radius: float, tau: float,
+def contrastive_regression_loss(pred: torch.Tensor, target: torch.Tensor, za: torch.Tensor | None,
+                                zb: torch.Tensor | None, alpha: float, radius: float, tau: float,
                                 denominator: str = "negatives") -> tuple[torch.Tensor, dict[str, float]]:
     """Paper C, eq. (3)-(4): ``L = MSE + α · L_contrastive``, positives by radius on targets.
 
     ``pred``, ``target``: (N, s); ``L_R = (1/N) Σ_i ‖y_i − ŷ_i‖²`` (summed over the s
-    targets, as in eq. 4). Returns the total loss and its two parts as floats.
+    targets, as in eq. 4). ``za``, ``zb``: the features of the two views, or ``za`` (2N, D)
+    stacked and ``zb=None`` (see :func:`multi_positive_info_nce`). Returns the total loss
+    and its two parts as floats.
     """
     if pred.shape != target.shape:
         raise ShapeMismatchError(f"predictions {tuple(pred.shape)} and targets {tuple(target.shape)} differ")

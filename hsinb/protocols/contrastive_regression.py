@@ -70,8 +70,8 @@ def fit_contrastive_regression(
                 xv = view(xb, generator)
                 pred, feats = model(torch.cat([xb, xv]))
                 n = xb.shape[0]
-                loss, parts = contrastive_regression_loss(pred[:n], yb, feats[:n], feats[n:], alpha, radius, tau,
-                                                          denominator)
+                loss, parts = contrastive_regression_loss(pred[:n], yb, feats, None, alpha, radius, tau,
+                                                          denominator)  # feats stacked: no copy
             else:
                 pred, _ = model(xb)
                 loss, parts = contrastive_regression_loss(pred, yb, None, None, 0.0, radius, tau)
