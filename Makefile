@@ -47,7 +47,7 @@ A_TASK := hsinb.protocols.method_a:method_a_task
 A_METRICS := supervised_OA supervised_kappa linear_OA linear_kappa finetune_OA finetune_kappa svm_OA svm_kappa logreg_OA logreg_kappa
 REAL_SCENES := salinas_a indian_pines_subset samson
 
-.PHONY: grid-a1 grid-a2 grid-a3 grid-a4 grid-a-real tables-a
+.PHONY: grid-a1 grid-a2 grid-a3 grid-a4 grid-a-pairs grid-a-real tables-a
 grid-a1:  # the A1 grid through notebook 04, timed (wall time and memory -> results/bench/a1_grid_cpu.*)
 	$(PYTHON) benchmarks/bench_grid.py --name a1_grid_cpu -- notebooks/04_barlow.ipynb results/runs/A1_paviaU-sim \
 	    -p scene paviaU-sim -p K $(KS) -p seed $(SEEDS) $(A_SIM_BUDGET)
@@ -68,6 +68,14 @@ grid-a4:  # 1-D CNN on the PaviaU stand-in, neighbour-pixel pairs, no augmentati
 	$(PYTHON) -m hsinb.cli grid $(A_TASK) results/runs/A4_paviaU-sim_1d --workers 2 \
 	    -p scene paviaU-sim -p model 1d -p pairing neighbour -p transforms none -p K $(KS) -p seed $(SEEDS) \
 	    $(A_SIM_BUDGET)
+
+# The pair matrix (paper A, Fig. 2): 46 pre-trainings per seed, so a much reduced budget on CPU
+A_PAIRS_BUDGET := -p width 32 -p pretrain_epochs 10 -p pretrain_steps_per_epoch 10 -p epochs 20 -p eval_pixels 10000
+grid-a-pairs:  # notebook 07 runs the grid itself (resumable) and writes results/tables/A_pair_matrix_paviaU-sim.*
+	mkdir -p results/runs/A_pair_matrix_paviaU-sim
+	$(PYTHON) -m papermill notebooks/07_ablation_augmentation_pairs.ipynb \
+	    results/runs/A_pair_matrix_paviaU-sim/07_ablation_augmentation_pairs.ipynb \
+	    -p scene paviaU-sim -p seeds 0,1,2,3,4 -p workers 2 $(A_PAIRS_BUDGET)
 
 grid-a-real:  # the real small cubes, 2-D (overlap pairs, paper transforms) and 1-D (neighbour pairs, none)
 	for s in $(REAL_SCENES); do \
