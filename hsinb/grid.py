@@ -363,18 +363,23 @@ def _run_one(notebook: str, out: str, key: str, params: dict[str, Any], kernel_n
 
 # ----------------------------------------------------------------------------- aggregation
 def collect(folder: str | os.PathLike):
-    """One row per record under ``folder``: its parameters and its scalar metrics."""
+    """One row per record under ``folder``: its parameters and its scalar metrics (their
+    column names are kept in ``.attrs["metric_columns"]``)."""
     import pandas as pd
 
-    rows = []
+    rows, metric_columns = [], set()
     for path, rec in iter_records(folder):
         if "params" not in rec or "metrics" not in rec:
             continue
         row = {k: v for k, v in rec["params"].items() if k not in RESERVED}
-        row.update({k: v for k, v in rec["metrics"].items() if isinstance(v, (int, float))})
+        metrics = {k: v for k, v in rec["metrics"].items() if isinstance(v, (int, float))}
+        metric_columns.update(metrics)
+        row.update(metrics)
         row["_record"] = str(path)
         rows.append(row)
-    return pd.DataFrame(rows)
+    runs = pd.DataFrame(rows)
+    runs.attrs["metric_columns"] = sorted(metric_columns)
+    return runs
 
 
 def aggregate(runs, by: Sequence[str], metrics: Sequence[str], scale: float = 1.0):
@@ -443,11 +448,11 @@ def _isnan(v) -> bool:
 def constant_parameters(runs, exclude: Sequence[str] = ()) -> dict[str, Any]:
     """Parameters that have one value in every run (the budget and setting a table shares),
     without metrics, bookkeeping columns and ``exclude``."""
-    metric_like = ("_OA", "_AA", "_kappa", "_R2", "_MAE", "_RMSE", "wall_time")
+    metric_like = ("_OA", "_AA", "_kappa", "_R2", "_MAE", "_RMSE", "wall_time")  # frames not from collect()
+    metrics = {"OA", "AA", "kappa", "R2", "MAE", "RMSE", *runs.attrs.get("metric_columns", ())}
     out = {}
     for col in runs.columns:
-        if col.startswith("_") or col in exclude or col.endswith(metric_like) or col in ("OA", "AA", "kappa", "R2",
-                                                                                         "MAE", "RMSE"):
+        if col.startswith("_") or col in exclude or col in metrics or col.endswith(metric_like):
             continue
         values = runs[col].astype(str).unique()
         if len(values) == 1:

@@ -215,3 +215,12 @@ def test_a_standin_sits_beside_the_papers_real_scene():
     table = format_table(agg, ["scene", "K"], ["OA"], paper=paper)
     assert table["scene"].tolist() == ["paviaU-sim", "salinas_a"]
     assert table["OA (paper)"].iloc[0] == 88.4 and table["OA (paper)"].isna().iloc[1]
+
+
+def test_shared_settings_never_list_a_metric(tmp_path):
+    from hsinb.grid import constant_parameters
+
+    for i in range(2):
+        rec = {"params": {"backbone": "luo", "seed": i}, "metrics": {"MAE_sum": 0.3, "R2": 0.5 + i}}
+        (tmp_path / f"r{i}.json").write_text(json.dumps(rec))
+    assert constant_parameters(collect(tmp_path), exclude=["seed"]) == {"backbone": "luo"}
