@@ -146,36 +146,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "check-c":
         import pandas as pd
 
-        from .grid import aggregate, atomic_write_text, collect, constant_parameters, to_markdown
-        from .protocols.method_c_checks import ordering_check, paper_gap
+        from .errors import UnknownParameterError
+        from .grid import atomic_write_text, collect
+        from .protocols.method_c_checks import claims_report
 
-        runs = collect(args.records)
-        fixed = constant_parameters(runs, exclude=["backbone", "transforms", "seed", "alpha"])
-        varying = [c for c in ("scene", "radius", "tau", "epochs", "lr", "patch", "train_on", "abundance_layout")
-                   if c in runs.columns and c not in fixed]
-        if varying:
-            raise SystemExit(f"check-c: the records mix several values of {varying}; give it one setting per folder")
-        metrics = ["R2", "MAE", *(["MAE_sum"] if "MAE_sum" in runs.columns else [])]
-        agg = aggregate(runs, ["backbone", "transforms"], metrics)
-        order = pd.concat([ordering_check(agg, m) for m in ("R2", "MAE")], ignore_index=True)
-        judged = order["holds"].dropna()
-        # paper C's MAE is also compared with our MAE summed over endmembers (MAE_sum = E x MAE)
-        gap = paper_gap(agg, pd.read_csv(args.paper), metrics, against={"MAE_sum": "MAE"})
-        ran = gap[gap["n"] > 0]
         command = "hsinb " + " ".join(shlex.quote(x) for x in argv)
-        md = ((f"# {args.title}\n\n" if args.title else "")
-              + "Paper C's claims (every transform set beats the baseline; spectral+spatial is best), per "
-              f"backbone and metric, on seed means; complete rows that hold: {int(judged.astype(bool).sum())} "
-              f"of {len(judged)}.\n\n{to_markdown(order.round(4))}\n"
-              f"Our reproduction criterion, at least as good as the paper ({len(ran)} of {len(gap)} paper cells "
-              f"run): R2 in {int(ran['R2 at least paper'].astype(bool).sum())} of {len(ran)} cells, "
-              f"MAE in {int(ran['MAE at least paper'].astype(bool).sum())} of {len(ran)}"
-              + (f", MAE summed over endmembers in {int(ran['MAE_sum at least paper'].astype(bool).sum())} "
-                 f"of {len(ran)}" if "MAE_sum at least paper" in gap else "")
-              + f".\n\n{to_markdown(gap.round(4))}\n"
-              f"Produced by: `{command}`\n")
-        out = atomic_write_text(f"{args.out}.md", md)
-        print(f"wrote {out}")
+        try:
+            md = claims_report(collect(args.records), pd.read_csv(args.paper), args.title, command)
+        except UnknownParameterError as err:
+            raise SystemExit(f"check-c: {err}") from err
+        print(f"wrote {atomic_write_text(f'{args.out}.md', md)}")
         return 0
     return 2
 

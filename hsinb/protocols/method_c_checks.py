@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..errors import UnknownParameterError
 
-__all__ = ["TRANSFORM_ORDER", "HIGHER_IS_BETTER", "ordering_check", "paper_gap"]
+__all__ = ["TRANSFORM_ORDER", "HIGHER_IS_BETTER", "ordering_check", "paper_gap", "claims_report"]
 
 #: paper C's columns, in the order its results claim they improve
 TRANSFORM_ORDER = ("none", "spectral", "spatial", "spectral+spatial")
@@ -92,3 +92,41 @@ def paper_gap(agg, paper, metrics=("R2", "MAE"), against: dict[str, str] | None 
                                           if n else None)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: settings that must be the same in every run of one check (else the cells mix setups)
+SETTINGS = ("scene", "radius", "tau", "epochs", "lr", "patch", "train_on", "abundance_layout")
+
+
+def claims_report(runs, paper, title: str = "", command: str = "") -> str:
+    """Markdown with both verdicts for the records ``runs`` (from :func:`hsinb.grid.collect`)
+    against ``paper`` (a paper C table). Records that mix settings are refused
+    (:class:`UnknownParameterError` naming them). Our MAE summed over endmembers
+    (``MAE_sum``), when recorded, is also compared with the paper's MAE."""
+    import pandas as pd
+
+    from ..grid import aggregate, constant_parameters, to_markdown
+
+    fixed = constant_parameters(runs, exclude=["backbone", "transforms", "seed", "alpha"])
+    varying = [c for c in SETTINGS if c in runs.columns and c not in fixed]
+    if varying:
+        raise UnknownParameterError(f"the records mix several values of {varying}; give one setting per folder")
+    metrics = ["R2", "MAE", *(["MAE_sum"] if "MAE_sum" in runs.columns else [])]
+    agg = aggregate(runs, ["backbone", "transforms"], metrics)
+    order = pd.concat([ordering_check(agg, m) for m in ("R2", "MAE")], ignore_index=True)
+    judged = order["holds"].dropna()
+    gap = paper_gap(agg, paper, metrics, against={"MAE_sum": "MAE"})
+    ran = gap[gap["n"] > 0]
+
+    def wins(metric: str) -> int:
+        return int(ran[f"{metric} at least paper"].astype(bool).sum())
+
+    mae_sum = f", MAE summed over endmembers in {wins('MAE_sum')} of {len(ran)}" if "MAE_sum" in metrics else ""
+    return ((f"# {title}\n\n" if title else "")
+            + "Paper C's claims (every transform set beats the baseline; spectral+spatial is best), per "
+            f"backbone and metric, on seed means; complete rows that hold: {int(judged.astype(bool).sum())} "
+            f"of {len(judged)}.\n\n{to_markdown(order.round(4))}\n"
+            f"Our reproduction criterion, at least as good as the paper ({len(ran)} of {len(gap)} paper cells "
+            f"run): R2 in {wins('R2')} of {len(ran)} cells, MAE in {wins('MAE')} of {len(ran)}{mae_sum}."
+            f"\n\n{to_markdown(gap.round(4))}\n"
+            + (f"Produced by: `{command}`\n" if command else ""))
