@@ -161,9 +161,26 @@ class PaddedCube:
         """
         check_choice("layout", layout, LAYOUTS)
         centres = self._centre_ids(rows, cols)  # validated once, not per batch
-        buf = None
-        if reuse_buffer:
-            buf = torch.empty(batch_size * self.size**2 * self.n_bands, device=self.device)
+        n_full = centres.numel() // batch_size * batch_size
+        if reuse_buffer and layout != "1d" and n_full:
+            # full batches: the index buffer and the output views are built once, so a batch
+            # costs one add and one index_select (per-op overhead is ~15 % of a 256 batch)
+            p, b, k = self.size, self.n_bands, self.size**2
+            ids = torch.empty(batch_size, k, dtype=torch.long, device=self.device)
+            rows_out = torch.empty(batch_size * k, b, device=self.device)
+            win = rows_out.view(batch_size, p, p, b).permute(0, 3, 1, 2)
+            win = win.unsqueeze(1) if layout == "3d" else win
+            flat = ids.view(-1)
+            for start in range(0, n_full, batch_size):
+                torch.add(centres[start : start + batch_size].view(-1, 1), self._offsets, out=ids)
+                torch.index_select(self._pixels, 0, flat, out=rows_out)
+                yield win
+            centres = centres[n_full:]
+            buf = rows_out.view(-1)
+        else:
+            buf = None
+            if reuse_buffer:
+                buf = torch.empty(batch_size * self.size**2 * self.n_bands, device=self.device)
         for start in range(0, centres.numel(), batch_size):
             yield self._gather(centres[start : start + batch_size], layout, buf)
 

@@ -72,11 +72,14 @@ def test_bad_centres_and_layout():
         pc.extract([1], [1], "4d")
 
 
-def test_reused_buffer_gives_same_windows():
+@pytest.mark.parametrize("layout", ["1d", "2d", "3d"])
+@pytest.mark.parametrize("batch_size", [16, 24, 100])  # a tail batch, an exact multiple, one batch
+def test_reused_buffer_gives_same_windows(layout, batch_size):
     cube = torch.rand(9, 8, 4)
     pc = PaddedCube(cube, 3)
     rows, cols = all_pixel_coordinates(9, 8)
-    fresh = [b.clone() for b in pc.iter_batches(rows, cols, "2d", batch_size=16)]
-    reused = [b.clone() for b in pc.iter_batches(rows, cols, "2d", batch_size=16, reuse_buffer=True)]
+    fresh = [b.clone() for b in pc.iter_batches(rows, cols, layout, batch_size=batch_size)]
+    reused = [b.clone() for b in pc.iter_batches(rows, cols, layout, batch_size, reuse_buffer=True)]
+    assert len(fresh) == len(reused) == -(-72 // batch_size)
     for a, b in zip(fresh, reused):
         torch.testing.assert_close(a, b)
