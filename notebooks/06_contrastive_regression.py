@@ -23,7 +23,7 @@
 # real Samson scene?
 #
 # **Method.** A patch $\mathbf{P}$ and an augmented view $\tilde{\mathbf{P}}$ go through the
-# same backbone, giving features $f^i$; a linear head $g$ predicts the abundances. Two
+# same backbone, giving features $f^i$; a linear head $g$ with a softmax predicts the abundances (non-negative, summing to one). Two
 # samples are positives when their targets are close (eq. 1),
 # $\|y^i - y^j\| \le r$ (a sample and its own view always are), and the contrastive loss
 # (eq. 2) pulls positives together against the other samples of the batch, with cosine
@@ -60,6 +60,27 @@
 # MAE; besides the usual mean over endmembers (`MAE`) records keep `MAE_sum`, the error
 # summed over endmembers (E × MAE), the scale on which the paper's Samson MAE fits its R²
 # (our conjecture).
+#
+# Further readings of the paper, and choices where it or the authors' code is silent or differs:
+# - $N$ is the batch of patches; the denominator of eq. (2) leaves out the anchor itself
+#   ($k \ne i$). The sum over positives is not divided by $|B^i|$, as eq. (2) is written, so
+#   the term grows with the number of positives: at $r = 0.1$ an anchor has about 3 positives
+#   on the synthetic scene and about 11 on Samson, and the same α weighs about 4× more there.
+# - Both views go through the backbone in one batch, as in SimCLR. In the one backbone with
+#   batch normalisation (Varahagiri) its batch and running statistics therefore mix clean and
+#   augmented patches, while the baseline's see clean ones only: part of that backbone's
+#   gap to the baseline may be a normalisation effect.
+# - Each sample draws its own transform (the authors' code draws one per batch). Parameters
+#   differ from the authors' code where the paper's text gives the idea only: spectral shift
+#   up to ±10 bands with interpolation (theirs: right by 1-20 bands), band permutation in 8
+#   blocks (theirs: B/20), translation up to 2 pixels with reflected borders (theirs: a
+#   circular roll of up to 5), rotation by any angle, and the spatial elastic transform as a
+#   geometric warp as the paper describes (theirs: an additive intensity field).
+# - Hapke re-rendering inverts reflectance for the albedo at the reference geometry, whose
+#   largest reflectance is about 1.08: brighter values (about a tenth of the synthetic
+#   scene, whose linear mixture of library spectra reaches 2) are clamped there first.
+# - With `train_on="tiles"` there are fewer training tiles (70 synthetic, 57 Samson) than a
+#   batch, so 100 epochs are 100 SGD steps.
 
 # %% tags=["parameters"]
 scene = "synthetic-c"  # or "samson" (real)

@@ -63,6 +63,10 @@ def test_radius_mask_always_pairs_the_two_views_and_never_self():
     assert m[0, 3] and m[3, 0] and m[1, 4]  # each sample's other view
     assert m[0, 2] and m[0, 5] and not m[0, 1]  # 0.05 apart: inside; 1.0 apart: outside
     assert torch.equal(m, m.T)
+    # radius 0 on many rows: each sample's other view stays its positive (the mask ORs in the identity)
+    y = torch.rand(64, 3) * 100
+    m = radius_positive_mask(y, 0.0)
+    assert bool(m[torch.arange(64), torch.arange(64) + 64].all()) and not m.diagonal().any()
 
 
 def test_label_mask_and_loss_prefer_aligned_views():
@@ -111,6 +115,10 @@ def test_cosine_matrix_from_the_gram_matches_normalised_rows_and_their_gradient(
     g_ours, = torch.autograd.grad((ours * w).sum(), z)
     g_ref, = torch.autograd.grad((ref * w).sum(), z)
     assert torch.allclose(g_ours, g_ref, atol=1e-5)
+    # a feature vector of zeros (a dead ReLU layer) gets a finite gradient, not NaN
+    z0 = torch.cat([torch.zeros(1, 300), torch.randn(3, 300)]).requires_grad_()
+    g0, = torch.autograd.grad((cosine_similarity_matrix(z0) * torch.randn(4, 4)).sum(), z0)
+    assert torch.isfinite(g0).all()
 
 
 def test_stacked_views_give_the_same_loss_as_two_tensors():

@@ -113,3 +113,24 @@ def test_check_c_refuses_mixed_settings_and_reports_mae_sum(tmp_path):
     (recs / "r1.json").unlink()
     assert main(["check-c", str(recs), "--paper", str(paper), "--out", str(tmp_path / "c")]) == 0
     assert "MAE summed over endmembers in 1 of 1" in (tmp_path / "c.md").read_text()  # 0.3 <= 0.31
+
+
+def test_check_c_refuses_mixed_alpha_but_not_the_baselines_zero(tmp_path):
+    import json
+
+    from hsinb.cli import main
+
+    recs = tmp_path / "records"
+    recs.mkdir()
+    cells = [("none", 0.0), ("spectral", 0.01), ("spatial", 0.1)]
+    for i, (transforms, alpha) in enumerate(cells):
+        rec = {"params": {"backbone": "luo", "transforms": transforms, "seed": 0, "alpha": alpha},
+               "metrics": {"R2": 0.5, "MAE": 0.1}}
+        (recs / f"r{i}.json").write_text(json.dumps(rec))
+    paper = tmp_path / "paper.csv"
+    paper.write_text("transforms,backbone,R2,R2_std,MAE,MAE_std\nnone,luo,0.43,0.03,0.31,0.06\n")
+    args = ["check-c", str(recs), "--paper", str(paper), "--out", str(tmp_path / "c")]
+    with pytest.raises(SystemExit, match="alpha"):
+        main(args)
+    (recs / "r2.json").unlink()
+    assert main(args) == 0

@@ -43,7 +43,9 @@ def radius_positive_mask(targets: torch.Tensor, radius: float) -> torch.Tensor:
     if radius < 0:
         raise ValueError(f"radius must be >= 0, got {radius}")
     dist = torch.cdist(targets.double(), targets.double())
-    return _two_views(targets.shape[0], dist <= radius)
+    # a sample is always its own positive, whatever rounding cdist leaves on its diagonal
+    within = (dist <= radius) | torch.eye(targets.shape[0], dtype=torch.bool, device=targets.device)
+    return _two_views(targets.shape[0], within)
 
 
 def label_positive_mask(labels: torch.Tensor) -> torch.Tensor:
@@ -75,7 +77,7 @@ def cosine_similarity_matrix(z: torch.Tensor, eps: float = 1e-12) -> torch.Tenso
     normalising a copy of ``z`` and its backward cost several times the products.
     """
     g = _Gram.apply(z.float())
-    norms = g.diagonal().clamp(min=0).sqrt().clamp(min=eps)
+    norms = g.diagonal().clamp(min=eps * eps).sqrt()  # floored before the root: finite gradient at z_i = 0
     return g / (norms[:, None] * norms[None, :])
 
 

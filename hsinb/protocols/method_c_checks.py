@@ -95,7 +95,8 @@ def paper_gap(agg, paper, metrics=("R2", "MAE"), against: dict[str, str] | None 
 
 
 #: settings that must be the same in every run of one check (else the cells mix setups)
-SETTINGS = ("scene", "radius", "tau", "epochs", "lr", "patch", "train_on", "abundance_layout")
+SETTINGS = ("scene", "scene_seed", "radius", "tau", "epochs", "lr", "patch", "train_on", "abundance_layout",
+            "grad_clip")
 
 
 def claims_report(runs, paper, title: str = "", command: str = "") -> str:
@@ -111,6 +112,11 @@ def claims_report(runs, paper, title: str = "", command: str = "") -> str:
     varying = [c for c in SETTINGS if c in runs.columns and c not in fixed]
     if varying:
         raise UnknownParameterError(f"the records mix several values of {varying}; give one setting per folder")
+    if "alpha" in runs.columns:  # the baseline runs at alpha = 0; every other set must share one alpha
+        alphas = sorted(set(runs.loc[runs["transforms"] != "none", "alpha"]))
+        if len(alphas) > 1:
+            raise UnknownParameterError(f"the records mix several values of ['alpha'] ({alphas}); "
+                                        "give one setting per folder")
     metrics = ["R2", "MAE", *(["MAE_sum"] if "MAE_sum" in runs.columns else [])]
     agg = aggregate(runs, ["backbone", "transforms"], metrics)
     order = pd.concat([ordering_check(agg, m) for m in ("R2", "MAE")], ignore_index=True)

@@ -66,6 +66,11 @@ class HapkeScattering:
         reference: (incidence, emission) at which the data are taken to be measured.
             Default (30, 30), the authors' choice.
         same_angle: emission = incidence, as in the authors' code. Default True.
+
+    Reflectance is read as albedo at the reference geometry, where the model's largest
+    reflectance is about 1.08 (w → 1): values above it, and negative ones, are clamped to
+    that range first, so very bright bands (e.g. a linear mixture of library spectra above 1)
+    come back flattened at every angle.
     """
 
     p: float = 0.5
