@@ -70,7 +70,10 @@ def predict_pixels(model: nn.Module, data: FewShotData, flat_idx: np.ndarray,
                    batch_size: int = 1024) -> np.ndarray:
     """0-based class predictions for the given flat pixel indices, in batches."""
     rows, cols = np.divmod(np.asarray(flat_idx, dtype=np.int64), data.scene.shape[1])
-    preds = [predict(model, x, batch_size) for x in data.cube.iter_batches(rows, cols, data.layout, batch_size)]
+    # each batch is consumed before the next is gathered, so one buffer serves them all
+    # (fresh 8-30 MB batches page-fault on every allocation; see benchmarks/bench_patches.py)
+    batches = data.cube.iter_batches(rows, cols, data.layout, batch_size, reuse_buffer=True)
+    preds = [predict(model, x, batch_size) for x in batches]
     return torch.cat(preds).cpu().numpy() if preds else np.zeros(0, np.int64)
 
 
