@@ -143,7 +143,12 @@ class PaddedCube:
             torch.index_select(self._pixels, 0, flat, out=win)
         else:
             win = self._pixels.index_select(0, flat)  # one row copy per window pixel
-        win = win.view(n, p, p, b).permute(0, 3, 1, 2)  # (N, B, p, p), channels-last memory
+        return self._as_windows(win, n, layout)
+
+    def _as_windows(self, rows: torch.Tensor, n: int, layout: str) -> torch.Tensor:
+        """(N·p·p, B) gathered pixel rows as (N, B, p, p) windows, or (N, 1, B, p, p) for 3-D:
+        views in channels-last memory, no copy."""
+        win = rows.view(n, self.size, self.size, self.n_bands).permute(0, 3, 1, 2)
         return win.unsqueeze(1) if layout == "3d" else win
 
     def iter_batches(
@@ -165,11 +170,10 @@ class PaddedCube:
         if reuse_buffer and layout != "1d" and n_full:
             # full batches: the index buffer and the output views are built once, so a batch
             # costs one add and one index_select (per-op overhead is ~15 % of a 256 batch)
-            p, b, k = self.size, self.n_bands, self.size**2
+            k = self.size**2
             ids = torch.empty(batch_size, k, dtype=torch.long, device=self.device)
-            rows_out = torch.empty(batch_size * k, b, device=self.device)
-            win = rows_out.view(batch_size, p, p, b).permute(0, 3, 1, 2)
-            win = win.unsqueeze(1) if layout == "3d" else win
+            rows_out = torch.empty(batch_size * k, self.n_bands, device=self.device)
+            win = self._as_windows(rows_out, batch_size, layout)
             flat = ids.view(-1)
             for start in range(0, n_full, batch_size):
                 torch.add(centres[start : start + batch_size].view(-1, 1), self._offsets, out=ids)
