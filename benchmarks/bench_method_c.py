@@ -10,6 +10,13 @@ worker of a 2-worker grid runs. Reported: training samples per second and peak m
 From these it projects the wall time of the C grid (2 scenes x 5 backbones x 4 transform sets
 x seeds, ``--epochs`` each) on 2 workers: spectral-only and spatial-only runs are charged at
 the spectral+spatial rate (they also run two passes per step; a slight overestimate).
+
+Also reported: each backbone's forward multiply-accumulates per sample
+(:func:`hsinb.models.count_macs`), the arithmetic rate its training reaches (a step costs
+about 3x the forward; views double the passes), and the rate of a large single-thread
+float32 matmul on the same machine, the practical ceiling for dense arithmetic. Dividing the
+grid's arithmetic by twice that ceiling gives the wall time no CPU implementation of these
+networks could beat on 2 cores.
 Usage: python benchmarks/bench_method_c.py [--epochs 100] [--seeds 5] [--timed-epochs 4]
 """
 
@@ -31,7 +38,7 @@ MODES = ("none", "spectral+spatial")
 def run_one(scene: str, backbone: str, mode: str, timed_epochs: int) -> dict:
     import torch
 
-    from hsinb.models import Regressor, build_backbone_3d
+    from hsinb.models import Regressor, build_backbone_3d, count_macs
     from hsinb.protocols.contrastive_regression import fit_contrastive_regression
     from hsinb.protocols.method_c import (
         MethodCConfig,
@@ -58,10 +65,29 @@ def run_one(scene: str, backbone: str, mode: str, timed_epochs: int) -> dict:
         fit_contrastive_regression(model, x, y, epochs=timed_epochs, **kw)
         times.append(time.perf_counter() - t0)
     dt = min(times)
-    return {"scene": scene, "backbone": backbone, "mode": mode, "n_train": int(x.shape[0]),
+    passes = 1 if view is None else 2  # the view is a second forward/backward pass
+    macs = count_macs(model.backbone, x[:1])
+    return {"forward_macs_per_sample": macs, "passes": passes,
+            "achieved_gflops": 3 * 2 * macs * passes * x.shape[0] * timed_epochs / dt / 1e9,
+            "scene": scene, "backbone": backbone, "mode": mode, "n_train": int(x.shape[0]),
             "bands": int(data.n_bands), "seconds_per_epoch": dt / timed_epochs,
             "samples_per_s": x.shape[0] * timed_epochs / dt, "peak_rss_mb": peak_rss_mb(),
             "parameters": sum(p.numel() for p in model.parameters())}
+
+
+def matmul_gflops(n: int = 1024, repeats: int = 20) -> float:
+    """Single-thread float32 matmul rate (GFLOP/s), best of ``repeats``: the dense-arithmetic ceiling."""
+    import torch
+
+    torch.set_num_threads(1)
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t0)
+    return 2 * n**3 / best / 1e9
 
 
 def main() -> None:
@@ -70,10 +96,16 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--timed-epochs", type=int, default=4)
     ap.add_argument("--child", nargs=3)
+    ap.add_argument("--matmul", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         print(json.dumps(run_one(*args.child, args.timed_epochs)))
         return
+    if args.matmul:
+        print(json.dumps(matmul_gflops()))
+        return
+    ceiling = json.loads(subprocess.run([sys.executable, __file__, "--matmul"], capture_output=True, text=True,
+                                        check=True).stdout.strip().splitlines()[-1])
     rows = []
     for scene in SCENES:
         for backbone in BACKBONES:
@@ -85,27 +117,36 @@ def main() -> None:
                 r = rows[-1]
                 print(f"{scene} {backbone} {mode}: {r['samples_per_s']:.0f} samples/s", flush=True)
     # projected grid: per (scene, backbone): 1 baseline run + 3 runs with views, per seed
-    core_s = 0.0
+    core_s = grid_flop = 0.0
     for r in rows:
         runs = 1 if r["mode"] == "none" else 3
         core_s += runs * args.seeds * args.epochs * r["seconds_per_epoch"]
+        grid_flop += runs * args.seeds * args.epochs * r["n_train"] * 6 * r["forward_macs_per_sample"] * r["passes"]
     wall_h = core_s / 2 / 3600
+    bound_h = grid_flop / (2 * ceiling * 1e9) / 3600
     table = "\n".join(
         f"| {r['scene']} ({r['bands']} bands, {r['n_train']} tiles) | {r['backbone']} | {r['mode']} | "
-        f"{r['samples_per_s']:.0f} | {r['seconds_per_epoch']:.2f} | {r['peak_rss_mb']:.0f} | {r['parameters']:,} |"
+        f"{r['samples_per_s']:.0f} | {r['seconds_per_epoch']:.2f} | {r['forward_macs_per_sample'] / 1e6:.0f} | "
+        f"{r['achieved_gflops']:.1f} | {r['peak_rss_mb']:.0f} | {r['parameters']:,} |"
         for r in rows)
     md = f"""
 ## Method C training throughput per backbone (1 thread = one worker of a 2-worker grid, CPU)
 
-| scene | backbone | training | samples/s | s per epoch | peak RSS (MiB) | parameters |
-|---|---|---|---|---|---|---|
+| scene | backbone | training | samples/s | s per epoch | forward MMAC/sample | training GFLOP/s | peak RSS (MiB) | parameters |
+|---|---|---|---|---|---|---|---|---|
 {table}
 
 Projected wall time of the whole C grid (2 scenes x 5 backbones x 4 transform sets x
 {args.seeds} seeds = {2 * 5 * 4 * args.seeds} runs, {args.epochs} epochs each, the paper's tile protocol) on 2 CPU
 cores with 2 workers: **{wall_h:.1f} h** of training ({core_s / 3600:.1f} core-hours; target <= 2 h).
+
+Arithmetic of that grid: {grid_flop / 1e15:.1f} PFLOP. A single-thread float32 matmul on this
+machine runs at {ceiling:.0f} GFLOP/s; at that rate on both cores the grid would still take
+**{bound_h:.1f} h**: the bound for any CPU implementation of these networks here.
 """
     write_bench("method_c_throughput", {"rows": rows, "projected_grid_hours": wall_h, "core_hours": core_s / 3600,
+                                        "grid_pflop": grid_flop / 1e15, "matmul_gflops_1_thread": ceiling,
+                                        "bound_hours_at_matmul_rate": bound_h,
                                         "epochs": args.epochs, "seeds": args.seeds}, md)
 
 

@@ -1,5 +1,5 @@
 """Networks, one family per file: paper A's ResNets (:func:`build_encoder`), paper C's 3-D
-backbones (:func:`build_backbone_3d`) and the heads."""
+backbones (:func:`build_backbone_3d`), the heads, and their forward cost (:func:`count_macs`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from torch import nn
 
 from ..errors import check_choice
 from .backbones3d import AtikDualStream, HamidaCNN3d, LiCNN3d, LuoHSICNN, VarahagiriConvSST
+from .flops import count_macs
 from .heads import EncoderWithHead, LinearClassifier, Projector, Regressor
 from .resnet import ResidualBlock, ResNet1d, ResNet2d
 
@@ -27,6 +28,7 @@ __all__ = [
     "LiCNN3d",
     "AtikDualStream",
     "VarahagiriConvSST",
+    "count_macs",
 ]
 
 #: name -> encoder class; each takes ``n_bands`` first and returns (N, feature_dim).
