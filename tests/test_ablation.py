@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from hsinb.errors import UnknownNameError
-from hsinb.protocols.ablation import pair_gain, pair_matrix, select_runs, transform_ranking
+from hsinb.protocols.ablation import (
+    difference_from_none,
+    pair_gain,
+    pair_matrix,
+    select_runs,
+    transform_ranking,
+)
 from hsinb.views import PAPER_A_TRANSFORMS, augmentation_pairs
 
 
@@ -63,3 +69,26 @@ def test_missing_cells_stay_empty():
     mean, std, count, none = pair_matrix(runs, ["flip", "noise"])
     assert np.isnan(mean.loc["flip", "noise"]) and count.loc["noise", "noise"] == 0
     assert none["n"] == 0 and np.isnan(none["mean"])
+
+
+def test_difference_from_none_is_paired_by_seed():
+    # seeds differ a lot (+-10) but "flip" is exactly 2 above "none" in every seed: paired,
+    # that is a clear effect; "noise" moves by +-1 around "none": no effect
+    rows = []
+    for seed, base in ((0, 40.0), (1, 50.0), (2, 60.0)):
+        rows += [{"transforms": "none", "seed": seed, "linear_OA": base},
+                 {"transforms": "flip", "seed": seed, "linear_OA": base + 2.0},
+                 {"transforms": "noise", "seed": seed, "linear_OA": base + (-1.0, 1.0, 0.0)[seed]}]
+    rows.append({"transforms": "noise,flip", "seed": 7, "linear_OA": 99.0})  # no "none" for seed 7
+    diff = difference_from_none(pd.DataFrame(rows))
+    assert list(diff.index) == ["flip", "noise"]
+    assert diff.loc["flip", "mean"] == pytest.approx(2.0) and diff.loc["flip", "se"] == pytest.approx(0.0)
+    assert bool(diff.loc["flip", "beyond_2se"]) and not bool(diff.loc["noise", "beyond_2se"])
+    assert diff.loc["noise", "mean"] == pytest.approx(0.0)
+    assert diff.loc["noise", "se"] == pytest.approx(1.0 / np.sqrt(3))
+    assert (diff["n"] == 3).all()
+
+
+def test_difference_from_none_without_reference_is_empty():
+    runs = pd.DataFrame({"transforms": ["flip"], "seed": [0], "linear_OA": [1.0]})
+    assert difference_from_none(runs).empty
