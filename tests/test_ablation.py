@@ -83,12 +83,40 @@ def test_difference_from_none_is_paired_by_seed():
     diff = difference_from_none(pd.DataFrame(rows))
     assert list(diff.index) == ["flip", "noise"]
     assert diff.loc["flip", "mean"] == pytest.approx(2.0) and diff.loc["flip", "se"] == pytest.approx(0.0)
-    assert bool(diff.loc["flip", "beyond_2se"]) and not bool(diff.loc["noise", "beyond_2se"])
+    assert bool(diff.loc["flip", "beyond_t95"]) and not bool(diff.loc["noise", "beyond_t95"])
     assert diff.loc["noise", "mean"] == pytest.approx(0.0)
     assert diff.loc["noise", "se"] == pytest.approx(1.0 / np.sqrt(3))
     assert (diff["n"] == 3).all()
 
 
-def test_difference_from_none_without_reference_is_empty():
-    runs = pd.DataFrame({"transforms": ["flip"], "seed": [0], "linear_OA": [1.0]})
-    assert difference_from_none(runs).empty
+def test_difference_from_none_uses_the_t_quantile_of_its_seed_count():
+    # mean 1, se 0.4: 2.5 standard errors, above 2 but below t(0.975, 4) = 2.78
+    rows = []
+    deltas = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
+    deltas = 1.0 + deltas / deltas.std(ddof=1) * 0.4 * np.sqrt(5)
+    for seed, d in enumerate(deltas):
+        rows += [{"transforms": "none", "seed": seed, "linear_OA": 50.0},
+                 {"transforms": "flip", "seed": seed, "linear_OA": 50.0 + d}]
+    diff = difference_from_none(pd.DataFrame(rows))
+    assert diff.loc["flip", "se"] == pytest.approx(0.4)
+    assert not bool(diff.loc["flip", "beyond_t95"])
+
+
+def test_difference_from_none_with_one_seed_flags_nothing():
+    runs = pd.DataFrame({"transforms": ["none", "flip"], "seed": [0, 0], "linear_OA": [50.0, 90.0]})
+    diff = difference_from_none(runs)
+    assert diff.loc["flip", "n"] == 1 and np.isnan(diff.loc["flip", "se"]) and not bool(diff.loc["flip", "beyond_t95"])
+
+
+def test_difference_from_none_refuses_repeated_runs():
+    runs = pd.DataFrame({"transforms": ["none", "flip,noise", "noise,flip"], "seed": [0, 0, 0],
+                         "linear_OA": [1.0, 2.0, 3.0]})
+    with pytest.raises(ValueError, match="share a transform set and seed"):
+        difference_from_none(runs)
+
+
+def test_without_records_or_reference_the_summaries_are_empty():
+    assert difference_from_none(pd.DataFrame({"transforms": ["flip"], "seed": [0], "linear_OA": [1.0]})).empty
+    assert difference_from_none(pd.DataFrame()).empty
+    mean, std, count, none = pair_matrix(pd.DataFrame(), ["flip"])
+    assert count.to_numpy().sum() == 0 and none["n"] == 0

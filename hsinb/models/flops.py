@@ -31,31 +31,37 @@ def _attention_macs(m: nn.MultiheadAttention, query: torch.Tensor, key: torch.Te
     else:
         n, lq, lk = query.shape[1], query.shape[0], key.shape[0]
     e = m.embed_dim
-    projections = n * (lq * e * e + 2 * lk * e * e + lq * e * e)  # q, k, v in; out
+    projections = n * (2 * lq * e * e + lk * e * (m.kdim + m.vdim))  # q and out; k and v from their widths
     products = 2 * n * lq * lk * e  # Q K^T and (softmax) V, summed over heads
     return projections + products
 
 
-def count_macs(model: nn.Module, x: torch.Tensor) -> int:
+def count_macs(model: nn.Module, x: torch.Tensor | tuple[torch.Tensor, ...]) -> int:
     """Multiply-accumulates of ``model(x)`` for the batch ``x`` (divide by its size for a
-    per-sample figure). Runs one forward pass without gradients, in the model's current mode."""
+    per-sample figure; a tuple is passed as several arguments). Runs one forward pass without gradients in evaluation mode (so
+    BatchNorm statistics stay untouched), then restores the model's modes."""
     total = 0
 
-    def hook(module: nn.Module, args: tuple, out) -> None:
+    def hook(module: nn.Module, args: tuple, kwargs: dict, out) -> None:
         nonlocal total
         if isinstance(module, (nn.Conv1d, nn.Conv2d, nn.Conv3d)):
             total += _conv_macs(module, out)
         elif isinstance(module, nn.Linear):
             total += out.numel() * module.in_features
         elif isinstance(module, nn.MultiheadAttention):
-            total += _attention_macs(module, args[0], args[1])
+            inputs = list(args) + [kwargs.get(k) for k in ("query", "key")[len(args):]]
+            total += _attention_macs(module, inputs[0], inputs[1])
 
     kinds = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear, nn.MultiheadAttention)
-    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, kinds)]
+    handles = [m.register_forward_hook(hook, with_kwargs=True) for m in model.modules() if isinstance(m, kinds)]
+    modes = {m: m.training for m in model.modules()}
+    model.eval()
     try:
         with torch.no_grad():
-            model(x)
+            model(*x) if isinstance(x, tuple) else model(x)
     finally:
         for h in handles:
             h.remove()
+        for m, training in modes.items():
+            m.train(training)
     return total

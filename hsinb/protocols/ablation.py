@@ -52,6 +52,8 @@ def pair_matrix(runs, names: Iterable[str] | None = None, metric: str = "linear_
     """
     import pandas as pd
 
+    if runs.empty or "transforms" not in runs.columns:  # no records yet
+        runs = pd.DataFrame({"transforms": pd.Series(dtype=str), metric: pd.Series(dtype=float)})
     sets = runs["transforms"].map(_members)
     if names is None:
         present = {n for s in sets for n in s}
@@ -108,28 +110,37 @@ def difference_from_none(runs, metric: str = "linear_OA"):
     seed)`` over the seeds both have: its mean, its standard error (sample std / sqrt(n))
     and n. Pairing removes what a seed shares between the two runs (the split and, here,
     the initialisation), so it resolves smaller effects than comparing two seed spreads.
-    ``beyond_2se`` marks sets whose mean difference exceeds twice its standard error (a
-    rough two-sided 5 % screen; with 45 sets, about 2 pass it by chance). Rows are sorted
-    by mean difference, best first; a set without a common seed with "none" is left out.
+    ``beyond_t95`` marks sets whose mean difference exceeds t(0.975, n - 1) standard errors
+    (a two-sided 5 % test per set; with 45 sets about 2 pass by chance, and all share the
+    same "none" runs, so their errors are correlated: a screen, not a proof). Rows are
+    sorted by mean difference, best first; a set without a common seed with "none" is left
+    out. Two runs of one set and seed are an error (mixed budgets: use :func:`select_runs`).
     """
     import pandas as pd
+    from scipy.stats import t as student_t
+
+    columns = ["mean", "se", "n", "beyond_t95"]
+    if runs.empty or "transforms" not in runs.columns:
+        return pd.DataFrame(columns=columns)
 
     def label(transforms: str) -> str:
         order = {n: i for i, n in enumerate(CANONICAL_ORDER)}
         return ",".join(sorted(_members(transforms), key=lambda n: order.get(n, len(order)))) or "none"
 
-    labels = runs["transforms"].map(label)
-    table = pd.DataFrame({"set": labels.to_numpy(), "seed": runs["seed"].to_numpy(),
+    table = pd.DataFrame({"set": runs["transforms"].map(label).to_numpy(), "seed": runs["seed"].to_numpy(),
                           "value": runs[metric].to_numpy(dtype=float)})
-    wide = table.pivot_table(index="seed", columns="set", values="value", aggfunc="mean")
-    columns = ["mean", "se", "n", "beyond_2se"]
+    repeated = table[table.duplicated(["set", "seed"], keep=False)]
+    if len(repeated):
+        first = repeated.iloc[0]
+        raise ValueError(f"{len(repeated)} runs share a transform set and seed (e.g. {first['set']!r}, seed "
+                         f"{first['seed']}): select one budget with select_runs() first")
+    wide = table.pivot(index="seed", columns="set", values="value")
     if "none" not in wide.columns:
         return pd.DataFrame(columns=columns)
     diffs = wide.drop(columns="none").sub(wide["none"], axis=0)
     n = diffs.notna().sum()
-    mean = diffs.mean()
-    se = diffs.std(ddof=1) / np.sqrt(n)
-    out = pd.DataFrame({"mean": mean, "se": se, "n": n})
+    out = pd.DataFrame({"mean": diffs.mean(), "se": diffs.std(ddof=1) / np.sqrt(n), "n": n})
     out = out[out["n"] > 0]
-    out["beyond_2se"] = (out["mean"].abs() > 2 * out["se"]).fillna(False)
+    critical = student_t.ppf(0.975, np.maximum(out["n"] - 1, 1))  # n = 1: se is NaN, never flagged
+    out["beyond_t95"] = out["mean"].abs() > critical * out["se"]
     return out.sort_values("mean", ascending=False)[columns]
