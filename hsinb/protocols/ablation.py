@@ -123,8 +123,9 @@ def difference_from_none(runs, metric: str = "linear_OA"):
     if runs.empty or "transforms" not in runs.columns:
         return pd.DataFrame(columns=columns)
 
+    order = {n: i for i, n in enumerate(CANONICAL_ORDER)}
+
     def label(transforms: str) -> str:
-        order = {n: i for i, n in enumerate(CANONICAL_ORDER)}
         return ",".join(sorted(_members(transforms), key=lambda n: order.get(n, len(order)))) or "none"
 
     table = pd.DataFrame({"set": runs["transforms"].map(label).to_numpy(), "seed": runs["seed"].to_numpy(),
