@@ -131,9 +131,10 @@ sweep-c:  # alpha and r (tau fixed at 0.5) chosen on the VALIDATION draw of synt
 	    -p scene synthetic-c -p scene_seed 1 -p backbone luo -p transforms spectral+spatial \
 	    -p alpha 0.001 0.01 0.1 -p radius 0.05 0.1 -p tau 0.5 -p seed 0 1 2
 
+C_SCENES ?= samson synthetic-c  # the real scene first: it is the primary evidence, and the cheaper
 grid-c:  # C1-C4: 5 backbones x 4 transform sets x 5 seeds per scene; a first, uninterrupted
 	# run is timed (-> results/bench/c_grid_<scene>_cpu.*), a resumed one is not
-	for s in synthetic-c samson; do \
+	for s in $(C_SCENES); do \
 	  args="$(C_TASK) results/runs/C_$$s --workers 2 -p scene $$s -p backbone $(C_BACKBONES) \
 	        -p transforms $(C_SETS) -p seed $(SEEDS) $(C_OBJECTIVE)"; \
 	  if [ -n "$$(ls results/runs/C_$$s/records 2>/dev/null)" ]; then \

@@ -114,7 +114,7 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=9)
     ap.add_argument("--batch", type=int, default=256, help="the pre-training batch size of paper A")
     ap.add_argument("--loop-pixels", type=int, default=20000)
-    ap.add_argument("--rounds", type=int, default=3, help="alternating gather / loop measurements")
+    ap.add_argument("--rounds", type=int, default=5, help="alternating gather / loop measurements")
     ap.add_argument("--child")
     args = ap.parse_args()
     if args.child in ("batched", "batched_reuse"):
