@@ -84,6 +84,7 @@ def test_check_c_command_writes_both_verdicts(tmp_path):
     assert "(2 of 2 paper cells run)" in md
     assert "R2 in 1 of 2 cells" in md and "MAE in 1 of 2" in md  # 0.45 > 0.31, 0.25 <= 0.29
     assert "MAE summed over endmembers" not in md  # these records have no MAE_sum
+    assert "of 0 (backbone, metric, set) cells" in md  # none and spectral share no seed: nothing to pair
 
 
 def test_paper_gap_compares_a_metric_with_another_paper_column():
@@ -134,3 +135,20 @@ def test_check_c_refuses_mixed_alpha_but_not_the_baselines_zero(tmp_path):
         main(args)
     (recs / "r2.json").unlink()
     assert main(args) == 0
+
+
+def test_paired_gains_resolve_a_consistent_gain_and_not_a_noisy_one():
+    from hsinb.protocols.method_c_checks import paired_gains
+
+    # luo: spectral is +0.1 on every seed; spatial is +0.1 on average but +0.5, -0.3, +0.1
+    rows = [{"backbone": "luo", "transforms": t, "seed": s, "R2": v, "MAE": 1 - v}
+            for t, vals in [("none", [0.5, 0.6, 0.4]), ("spectral", [0.6, 0.7, 0.5]),
+                            ("spatial", [1.0, 0.3, 0.5])] for s, v in enumerate(vals)]
+    gains = paired_gains(pd.DataFrame(rows)).set_index(["metric", "transforms"])
+    assert gains.loc[("R2", "spectral"), "set − none"] == pytest.approx(0.1)
+    assert gains.loc[("R2", "spectral"), "beyond_t95"] and gains.loc[("R2", "spectral"), "better"]
+    assert gains.loc[("MAE", "spectral"), "better"]  # MAE fell: better although the difference is negative
+    assert gains.loc[("MAE", "spectral"), "set − none"] == pytest.approx(-0.1)
+    assert not gains.loc[("R2", "spatial"), "beyond_t95"] and gains.loc[("R2", "spatial"), "n"] == 3
+    with pytest.raises(UnknownParameterError, match="kappa"):
+        paired_gains(pd.DataFrame(rows), ("kappa",))
