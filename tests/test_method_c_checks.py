@@ -152,3 +152,38 @@ def test_paired_gains_resolve_a_consistent_gain_and_not_a_noisy_one():
     assert not gains.loc[("R2", "spatial"), "beyond_t95"] and gains.loc[("R2", "spatial"), "n"] == 3
     with pytest.raises(UnknownParameterError, match="kappa"):
         paired_gains(pd.DataFrame(rows), ("kappa",))
+
+
+def test_paired_gains_threshold_losses_and_duplicates(tmp_path):
+    import json
+
+    from hsinb.cli import main
+    from hsinb.protocols.method_c_checks import paired_gains
+
+    # differences over 3 seeds: spectral +0.10, +0.12, +0.08 (t = 8.7 > 4.30), spatial +0.10, +0.20,
+    # -0.06 (t = 1.1 < 4.30), spectral+spatial -0.10, -0.12, -0.08 (a resolved loss)
+    base = [0.5, 0.6, 0.4]
+    sets = {"none": base, "spectral": [0.6, 0.72, 0.48], "spatial": [0.6, 0.8, 0.34],
+            "spectral+spatial": [0.4, 0.48, 0.32]}
+    rows = [{"backbone": b, "transforms": t, "seed": s, "R2": v, "MAE": 1 - v}
+            for b in ("luo", "li") for t, vals in sets.items() for s, v in enumerate(vals)]
+    gains = paired_gains(pd.DataFrame(rows), ("R2",)).set_index(["backbone", "transforms"])
+    assert len(gains) == 6
+    assert gains.loc[("li", "spectral"), "beyond_t95"] and not gains.loc[("li", "spatial"), "beyond_t95"]
+    loss = gains.loc[("luo", "spectral+spatial")]
+    assert loss["beyond_t95"] and not loss["better"]
+    recs = tmp_path / "records"
+    recs.mkdir()
+    for i, r in enumerate(rows):
+        rec = {"params": {k: r[k] for k in ("backbone", "transforms", "seed")}, "metrics": {"R2": r["R2"], "MAE": r["MAE"]}}
+        (recs / f"r{i}.json").write_text(json.dumps(rec))
+    paper = tmp_path / "paper.csv"
+    paper.write_text("transforms,backbone,R2,R2_std,MAE,MAE_std\nnone,luo,0.43,0.03,0.31,0.06\n")
+    assert main(["check-c", str(recs), "--paper", str(paper), "--out", str(tmp_path / "c")]) == 0
+    # per backbone and metric: spectral better, spectral+spatial worse, both resolved
+    assert "of 12 (backbone, metric, set) cells, 4 are better than the baseline" in (tmp_path / "c.md").read_text()
+    assert "and 4 worse" in (tmp_path / "c.md").read_text()
+    (recs / "dup.json").write_text(json.dumps({"params": {"backbone": "luo", "transforms": "none", "seed": 0},
+                                               "metrics": {"R2": 0.1, "MAE": 0.9}}))
+    with pytest.raises(SystemExit, match="two runs share a transform set and seed"):
+        main(["check-c", str(recs), "--paper", str(paper), "--out", str(tmp_path / "c")])

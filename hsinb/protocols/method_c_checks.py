@@ -82,7 +82,11 @@ def paired_gains(runs, metrics=("R2", "MAE")):
             raise UnknownParameterError(f"unknown metric {metric!r}; known: {', '.join(HIGHER_IS_BETTER)}")
         sign = 1.0 if HIGHER_IS_BETTER[metric] else -1.0
         for backbone, group in runs.groupby("backbone", sort=True):
-            diff = difference_from_none(group, metric)
+            try:
+                diff = difference_from_none(group, metric)
+            except ValueError as err:  # two runs of one (set, seed): the folder mixes setups
+                raise UnknownParameterError(f"backbone {backbone!r}, paired by seed: two runs share a transform "
+                                            "set and seed; give one setting per folder") from err
             for t in TRANSFORM_ORDER[1:]:
                 if t in diff.index:
                     d = diff.loc[t]
@@ -167,8 +171,9 @@ def claims_report(runs, paper, title: str = "", command: str = "") -> str:
             + "Paper C's claims (every transform set beats the baseline; spectral+spatial is best), per "
             f"backbone and metric, on seed means; complete rows that hold: {int(judged.astype(bool).sum())} "
             f"of {len(judged)}.\n\n{to_markdown(order.round(4))}\n"
-            "The same comparisons paired by seed (set − none, mean ± standard error over the seeds both "
-            f"ran): of {len(paired)} (backbone, metric, set) cells, {len(resolved)} are better than the "
+            "Each set against the baseline, paired by seed (set − none over the seeds both ran, with its "
+            "standard error; for MAE a negative difference is the better way): of "
+            f"{len(paired)} (backbone, metric, set) cells, {len(resolved)} are better than the "
             f"baseline beyond t(0.975, n − 1) standard errors and {len(worse)} worse.\n\n"
             f"{to_markdown(paired.round(4))}\n"
             f"Our reproduction criterion, at least as good as the paper ({len(ran)} of {len(gap)} paper cells "
