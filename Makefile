@@ -150,7 +150,7 @@ tables-c:
 	    --metrics R2 MAE --digits 3 --out results/tables/C_sweep_synthetic-c-val \
 	    --title "Method C: alpha and r on the VALIDATION draw of synthetic-c (scene seed 1), Luo backbone: R2 and MAE of tile mean abundances" \
 	    --note "The baseline rows (transforms none) train without the contrastive term whatever alpha, r and tau they list. Mean ± std over 3 training seeds."
-	for s in synthetic-c samson; do \
+	for s in $(C_SCENES); do \
 	  [ -d results/runs/C_$$s/records ] || continue; \
 	  paper=results/paper/C_tables1-2_synthetic-c.csv; [ $$s = samson ] && paper=results/paper/C_tables3-4_samson.csv; \
 	  $(PYTHON) -m hsinb.cli aggregate results/runs/C_$$s/records --by backbone transforms --metrics R2 MAE MAE_sum \
@@ -158,4 +158,6 @@ tables-c:
 	      --title "Method C on $$s: R2 and MAE of tile mean abundances, ours vs paper C" || exit 1; \
 	  $(PYTHON) -m hsinb.cli check-c results/runs/C_$$s/records --paper $$paper --out results/tables/C_$${s}_checks \
 	      --title "Method C on $$s: paper C's ordering and at-or-above-paper claims" || exit 1; \
+	  $(PYTHON) benchmarks/bench_grid_records.py results/runs/C_$$s/records --name c_grid_$${s}_cpu_records \
+	      --workers 2 --runs-per-cell $(words $(SEEDS)) -p backbone $(C_BACKBONES) -p transforms $(C_SETS) || exit 1; \
 	done

@@ -382,6 +382,44 @@ def collect(folder: str | os.PathLike):
     return runs
 
 
+def time_from_records(folder: str | os.PathLike, planned: dict[str, Sequence[Any]], runs_per_cell: int,
+                      workers: int):
+    """The cost of a grid measured on its own records, for grids that run over several sessions.
+
+    ``planned`` gives the values of the parameters that make a cell (e.g. backbone and
+    transforms); each cell is planned ``runs_per_cell`` times (its seeds). Returns a frame with
+    one row per planned cell (its parameters, ``n`` runs recorded, ``mean_s`` and ``total_s``
+    of their ``wall_time_s`` in seconds) and a dict: ``runs``, ``core_s`` recorded, and
+    ``projected_core_s`` / ``projected_wall_s`` of the whole grid (each cell's mean ×
+    ``runs_per_cell``; wall = core / ``workers``, a lower bound that assumes perfect packing and
+    leaves out kernel start-up), or None while a cell has no run yet. Records outside the
+    planned cells are ignored (``ignored`` counts them).
+    """
+    import pandas as pd
+
+    keys = list(planned)
+    rows = []
+    for _, rec in iter_records(folder):
+        params = rec.get("params", {})
+        if "wall_time_s" in rec and all(k in params for k in keys):
+            rows.append({**{k: params[k] for k in keys}, "wall_time_s": float(rec["wall_time_s"])})
+    done = pd.DataFrame(rows, columns=[*keys, "wall_time_s"])
+    cells = pd.DataFrame(expand_grid(dict(planned)), columns=keys)
+    inside = done.merge(cells, on=keys, how="inner")
+    stats = inside.groupby(keys, sort=False)["wall_time_s"].agg(["size", "mean", "sum"])
+    stats.columns = ["n", "mean_s", "total_s"]
+    table = cells.merge(stats.reset_index(), on=keys, how="left")
+    table["n"] = table["n"].fillna(0).astype(int)
+    table["total_s"] = table["total_s"].fillna(0.0)
+    complete = bool((table["n"] > 0).all())
+    projected = float((table["mean_s"] * runs_per_cell).sum()) if complete else None
+    summary = {"runs": int(table["n"].sum()), "planned_runs": len(cells) * runs_per_cell,
+               "ignored": len(done) - len(inside), "core_s": float(table["total_s"].sum()),
+               "projected_core_s": projected, "workers": workers,
+               "projected_wall_s": projected / workers if projected is not None else None}
+    return table, summary
+
+
 def aggregate(runs, by: Sequence[str], metrics: Sequence[str], scale: float = 1.0):
     """Mean, std (sample, ddof=1) and count of each metric per group of ``by``.
 

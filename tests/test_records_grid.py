@@ -224,3 +224,29 @@ def test_shared_settings_never_list_a_metric(tmp_path):
         rec = {"params": {"backbone": "luo", "seed": i}, "metrics": {"MAE_sum": 0.3, "R2": 0.5 + i}}
         (tmp_path / f"r{i}.json").write_text(json.dumps(rec))
     assert constant_parameters(collect(tmp_path), exclude=["seed"]) == {"backbone": "luo"}
+
+
+def test_time_from_records_projects_the_whole_grid_from_each_cells_mean(tmp_path):
+    import json
+
+    from hsinb.grid import time_from_records
+
+    recs = tmp_path / "records"
+    recs.mkdir()
+    runs = [("luo", "none", 10.0), ("luo", "none", 14.0), ("luo", "spectral", 30.0), ("li", "none", 100.0),
+            ("atik", "none", 7.0)]  # atik is not planned: ignored
+    for i, (b, t, s) in enumerate(runs):
+        (recs / f"r{i}.json").write_text(json.dumps({"params": {"backbone": b, "transforms": t, "seed": i},
+                                                     "metrics": {}, "wall_time_s": s}))
+    planned = {"backbone": ["luo", "li"], "transforms": ["none", "spectral"]}
+    table, summary = time_from_records(recs, planned, runs_per_cell=5, workers=2)
+    cell = table.set_index(["backbone", "transforms"])
+    assert cell.loc[("luo", "none"), "n"] == 2 and cell.loc[("luo", "none"), "mean_s"] == 12.0
+    assert cell.loc[("li", "spectral"), "n"] == 0  # planned, not run yet
+    assert summary["runs"] == 4 and summary["ignored"] == 1 and summary["planned_runs"] == 20
+    assert summary["core_s"] == 154.0 and summary["projected_wall_s"] is None  # a cell has no run
+    (recs / "r9.json").write_text(json.dumps({"params": {"backbone": "li", "transforms": "spectral", "seed": 0},
+                                              "metrics": {}, "wall_time_s": 200.0}))
+    _, summary = time_from_records(recs, planned, runs_per_cell=5, workers=2)
+    assert summary["projected_core_s"] == 5 * (12 + 30 + 100 + 200)
+    assert summary["projected_wall_s"] == summary["projected_core_s"] / 2
