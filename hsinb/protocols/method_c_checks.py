@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from ..errors import UnknownParameterError
 
-__all__ = ["TRANSFORM_ORDER", "HIGHER_IS_BETTER", "ordering_check", "paired_gains", "paper_gap", "claims_report"]
+__all__ = ["TRANSFORM_ORDER", "HIGHER_IS_BETTER", "ordering_check", "paired_gains", "paper_gap", "claims_report",
+           "PAPER_TABLES", "grid_verdict"]
 
 #: paper C's columns, in the order its results claim they improve
 TRANSFORM_ORDER = ("none", "spectral", "spatial", "spectral+spatial")
 #: direction of each regression metric
 HIGHER_IS_BETTER = {"R2": True, "MAE": False, "RMSE": False, "MAE_sum": False}
+#: the paper's table for each scene of the C grid, under ``results/paper/``
+PAPER_TABLES = {"synthetic-c": "C_tables1-2_synthetic-c.csv", "samson": "C_tables3-4_samson.csv"}
 
 
 def _means(agg, metric: str):
@@ -180,3 +183,25 @@ def claims_report(runs, paper, title: str = "", command: str = "") -> str:
             f"run): R2 in {wins('R2')} of {len(ran)} cells, MAE in {wins('MAE')} of {len(ran)}{mae_sum}."
             f"\n\n{to_markdown(gap.round(4))}\n"
             + (f"Produced by: `{command}`\n" if command else ""))
+
+
+def grid_verdict(scene: str, results=None) -> str | None:
+    """:func:`claims_report` of the C grid of ``scene`` (records under
+    ``<results>/runs/C_<scene>/records``, the layout of ``make grid-c``), or None when that
+    grid has no records yet. ``results`` defaults to the repository's ``results/``."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from ..grid import collect
+    from ..records import REPO_ROOT
+
+    if scene not in PAPER_TABLES:
+        raise UnknownParameterError(f"no paper C table for scene {scene!r}; known: {sorted(PAPER_TABLES)}")
+    results = Path(results) if results is not None else REPO_ROOT / "results"
+    records = results / "runs" / f"C_{scene}" / "records"
+    if not records.is_dir() or not any(records.glob("*.json")):
+        return None
+    runs = collect(records)
+    return claims_report(runs, pd.read_csv(results / "paper" / PAPER_TABLES[scene]),
+                         f"Method C on {scene}: {len(runs)} runs of the grid")
