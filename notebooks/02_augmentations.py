@@ -54,6 +54,34 @@
 # of the data", because for hyperspectral images the class lives in the shape of the
 # spectrum.
 #
+# **Paper C's toolbox** (method C, notebook 06) is a second family, built for regressing
+# abundances from **reflectance** patches. It is shown in its own section below, on
+# reflectance (`normalise="none"`), because two of its transforms are physical models that
+# mean nothing on z-scores:
+#
+# - *Hapke scattering*: each value is read as the reflectance factor of a particulate
+#   surface of single-scattering albedo $w$ at a reference geometry ($i = e = 30°$),
+#   inverted for $w$ and rendered again at a random geometry,
+#   $$r(i, e; w) = \frac{w}{4}\,\frac{H(\cos i, w)\,H(\cos e, w)}{\cos i + \cos e},
+#   \qquad H(x, w) = \frac{1 + 2x}{1 + 2x\sqrt{1 - w}};$$
+#   bright and dark bands change by different factors, so the shape changes a little.
+# - *Atmospheric compensation*: a spectrum compensated for a reference atmosphere is
+#   re-rendered as if the compensation had assumed another one,
+#   $x'(\lambda) = x(\lambda)\,G'(\lambda)/G(\lambda)$, with
+#   $G = \big(\mu_s e^{-\tau/\mu_s} + f_d\,\mu_s(1 - e^{-\tau/\mu_s})\big)\,e^{-\tau}$ (direct
+#   and diffuse light down, the path up), and optical depth $\tau(\lambda)$ = Rayleigh +
+#   an Ångström aerosol term $\beta\lambda^{-\alpha}$. Paper C's own sun and sky curves are
+#   not public; this model, documented in `hsinb.views.radiometry`, replaces them. It needs
+#   the band centres of the data, which the figures pass on.
+# - *spectral shift* (the curve slides by up to a few bands), *spectral flip* (band order
+#   reversed), *elastic spectral distortion* (a smooth random warp of the band axis), *band
+#   erasure* (a contiguous tenth of the bands set to zero), *band permutation* (blocks of
+#   bands shuffled), *nearest-neighbour mixing* (each pixel replaced by the mean of its 5
+#   spectrally nearest pixels of the patch);
+# - spatial: *rotation* by any angle (bilinear), *elastic deformation* of the patch plane,
+#   *flip*, *translation* by whole pixels. "Spectral+spatial" applies a spatial transform,
+#   then a spectral one.
+#
 # **How training applies them.** Paper A applies the chosen transforms to *both* branches,
 # symmetrically, each one independently to each sample with probability $p = 0.75$, in a
 # fixed order (ours: geometry, band swap, scaling, translation, noise, then the zeroing
@@ -105,13 +133,16 @@ from hsinb.plots import (
     value_label,
 )
 from hsinb.plots.stats import default_rgb_bands, false_colour_image
-from hsinb.views import SPATIAL
+from hsinb.views import PAPER_A_TRANSFORMS, PAPER_C_SPATIAL, PAPER_C_SPECTRAL, SPATIAL
 
 names = transform_names(transforms)
-# a quick run shows the four transforms paper A found best (where chosen) in the galleries
+names_a = [n for n in names if n in PAPER_A_TRANSFORMS]  # shown on standardised data
+names_c = [n for n in names if n in PAPER_C_SPECTRAL + PAPER_C_SPATIAL]  # shown on reflectance
+# a quick run shows the four transforms paper A found best (where chosen) and paper C's two physical models
 best = ["flip", "band_swap", "noise", "band_drop"]
-shown = ([n for n in names if n in best] or names[:4]) if quick else names
-print("transforms:", ", ".join(names), "| in the galleries:", ", ".join(shown))
+shown = ([n for n in names_a if n in best] or names_a[:4]) if quick else names_a
+shown_c = ([n for n in names_c if n in ("hapke", "atmosphere")] or names_c[:2]) if quick else names_c
+print("paper A:", ", ".join(shown), "| paper C:", ", ".join(shown_c))
 
 # %% [markdown]
 # ## The data
@@ -155,7 +186,7 @@ print(f"{len(spectra)} spectra of {spec_img.display_name}: {', '.join(spectrum_n
 print(f"{len(patches)} patches of {patch_img.display_name}, the first centred at {anchor}")
 
 # %% [markdown]
-# ## Every transform on single spectra
+# ## Paper A's transforms on single spectra
 #
 # Solid: the original spectrum, dashed: after the transform ($p = 1$, one generator seed
 # per panel). The panel titles give the mean spectral angle
@@ -165,20 +196,49 @@ print(f"{len(patches)} patches of {patch_img.display_name}, the first centred at
 # the identity on single spectra: their panels say so.
 
 # %%
-fig = transform_gallery(spectra, shown, seed, wavelengths=spec_img.wavelengths,
-                        sample_names=spectrum_names, source=spec_img.display_name, units=units)
+if shown:
+    fig = transform_gallery(spectra, shown, seed, wavelengths=spec_img.wavelengths,
+                            sample_names=spectrum_names, source=spec_img.display_name, units=units)
 
 # %% [markdown]
-# ## Every transform on a patch
+# ## Paper A's transforms on a patch
 #
 # One row per transform: the false-colour patch before and after (the same colour stretch
 # for both, so brightness changes show), and the spectrum of the centre pixel, the pixel
 # whose label the patch carries, before (solid) and after (dashed).
 
 # %%
-fig = transform_gallery(patches, shown, seed, wavelengths=patch_img.wavelengths,
-                        rgb_bands=patch_img.rgb_bands, reference=patch_img.cube,
-                        source=patch_img.display_name, units=units)
+if shown:
+    fig = transform_gallery(patches, shown, seed, wavelengths=patch_img.wavelengths,
+                            rgb_bands=patch_img.rgb_bands, reference=patch_img.cube,
+                            source=patch_img.display_name, units=units)
+
+# %% [markdown]
+# ## Paper C's toolbox, on reflectance
+#
+# The same pixels of the same scene, loaded as reflectance (`normalise="none"`), which is
+# what method C trains on; then a 9 × 9 reflectance patch of that scene, placed where its
+# false colour varies most. Erased bands become 0 (no light). Two things to keep in mind
+# when reading the spectra gallery: spectral flip and band permutation are meant to be
+# violent (invariance to band order), and nearest-neighbour mixing searches the
+# neighbours among the pixels it is given, so on these few spectra it averages them all
+# together; on a patch it averages each pixel with its 4 spectrally nearest pixels of the
+# patch, which is the transform method C uses.
+
+# %%
+refl_img = hsinb.load_scene(scene, data_dir=data_dir, seed=seed, normalise="none")
+refl_units = value_label(refl_img.units, "none")
+refl_spectra = refl_img.cube[[r for r, _ in pixels], [c for _, c in pixels]]  # (n, B) reflectance
+refl_bands = default_rgb_bands(refl_img.n_bands, refl_img.rgb_bands, refl_img.wavelengths)
+refl_anchor = contrast_window(false_colour_image(refl_img.cube, refl_bands), size)
+refl_patches = extract_patches(refl_img.cube, [refl_anchor[0]] + [r for r, _ in pixels],
+                               [refl_anchor[1]] + [c for _, c in pixels], size, layout="2d")
+if shown_c:
+    fig = transform_gallery(refl_spectra, shown_c, seed, wavelengths=refl_img.wavelengths,
+                            sample_names=spectrum_names, source=refl_img.display_name, units=refl_units)
+    fig = transform_gallery(refl_patches, shown_c, seed, wavelengths=refl_img.wavelengths,
+                            rgb_bands=refl_img.rgb_bands, reference=refl_img.cube,
+                            source=refl_img.display_name, units=refl_units)
 
 # %% [markdown]
 # ## Pairs before any transform
@@ -204,14 +264,18 @@ fig = pair_views_figure(spec_img, "neighbour", n_pairs=4, neighbourhood=5, seed=
 # dataclass, the documented defaults preselected), the probability $p$ (at $p < 1$ some
 # samples stay unchanged, as in training) and the generator seed. The static figure below
 # each explorer shows the defaults, for runs without a live kernel. Spatial transforms and
-# pixel removal are shown on patches, the others on the spectra.
+# pixel removal are shown on patches, the others on the spectra; paper C's own transforms
+# on reflectance.
 
 # %%
-for name in shown[:1] if quick else names:
+for name in (shown[:1] + shown_c[:1]) if quick else names:
     on_patches = name in SPATIAL or name == "pixel_drop"
-    img = patch_img if on_patches else spec_img
+    if name in PAPER_A_TRANSFORMS:
+        img, data = (patch_img, patches) if on_patches else (spec_img, spectra)
+    else:  # paper C's own transforms: reflectance
+        img, data = refl_img, (refl_patches if on_patches else refl_spectra)
     fig = transform_explorer(
-        patches if on_patches else spectra,
+        data,
         name,
         wavelengths=img.wavelengths,
         seed=seed,
@@ -219,7 +283,7 @@ for name in shown[:1] if quick else names:
         rgb_bands=img.rgb_bands,
         reference=img.cube if on_patches else None,
         source=img.display_name,
-        units=units,
+        units=units if name in PAPER_A_TRANSFORMS else refl_units,
     )
 
 # %% [markdown]
@@ -250,6 +314,16 @@ for name in shown[:1] if quick else names:
 #   the other classes' curves. Try larger parameters in the explorers (e.g. translation
 #   bias ±1, band drop 50 %) to see where that breaks. The paper found flips, noise, band
 #   drop and band swap to work best on PaviaU.
+# - **Paper C's toolbox, on reflectance.** The two physical models mostly change
+#   brightness: Hapke re-rendering and the atmospheric residual scale the curves by up to
+#   tens of percent but keep the spectral angle within a few degrees, so they mimic
+#   illumination and atmosphere without inventing new materials. Spectral shift and elastic
+#   distortion bend the shape by a few degrees; band erasure cuts a tenth of the spectrum
+#   to zero, which costs up to tens of degrees when the block falls on a bright stretch.
+#   Spectral flip and band permutation move the angle by tens of degrees: they teach
+#   invariance to band order, something no sensor produces. For abundance regression the
+#   contrastive term pulls such a view onto its original, which is one reason to ask, with
+#   notebook 06's tables, whether these views help at all.
 # - **Real or simulated**: the spectra come from the scene named in each title; patches
 #   from `demo` are simulated and only show what the transforms do, not how real
 #   landscapes look.

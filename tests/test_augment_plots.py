@@ -73,6 +73,20 @@ def test_apply_transform_fires_with_p1_and_is_seeded():
         ap.apply_transform(x, "noise", seed=0, sigma=0.1)
 
 
+def test_atmosphere_in_the_plots_uses_the_datas_wavelengths():
+    from hsinb.views import AtmosphericCompensation
+
+    x = np.full((4, 30), 0.3, dtype=np.float32)
+    visible = np.linspace(400.0, 900.0, 30)  # a Samson-like range, not the 400-2500 nm default
+    shown = ap.apply_transform(x, "atmosphere", seed=2, wavelengths=visible)
+    direct = AtmosphericCompensation(p=1.0, wavelengths=visible)(torch.from_numpy(x), torch.Generator().manual_seed(2))
+    assert torch.allclose(shown, direct)
+    default_grid = ap.apply_transform(x, "atmosphere", seed=2)  # without: the 400-2500 nm grid
+    assert not torch.allclose(shown, default_grid, atol=1e-4)
+    assert torch.equal(ap.apply_transform(x, "scale", seed=2, wavelengths=visible),
+                       ap.apply_transform(x, "scale", seed=2))  # others ignore the wavelengths
+
+
 def test_as_display_batch_and_centre_spectra():
     assert ap.as_display_batch(np.arange(5.0)).shape == (1, 5)
     x5 = torch.arange(2 * 3 * 5 * 5, dtype=torch.float32).reshape(2, 1, 3, 5, 5)

@@ -23,7 +23,14 @@ from matplotlib.patches import Rectangle
 
 from ..errors import ShapeMismatchError, check_choice
 from ..scenes.scene import Scene
-from ..views import CANONICAL_ORDER, SPATIAL, TRANSFORMS, PairSampler, build_transforms
+from ..views import (
+    CANONICAL_ORDER,
+    SPATIAL,
+    TRANSFORMS,
+    WAVELENGTH_AWARE,
+    PairSampler,
+    build_transforms,
+)
 from ..views.pairs import overlap_offsets
 from . import stats
 
@@ -55,12 +62,17 @@ def transform_names(names: str | Iterable[str]) -> list[str]:
 
 
 def apply_transform(
-    x: np.ndarray | torch.Tensor, name: str, seed: int = 0, p: float = 1.0, **params
+    x: np.ndarray | torch.Tensor, name: str, seed: int = 0, p: float = 1.0,
+    wavelengths: np.ndarray | None = None, **params
 ) -> torch.Tensor:
     """``x`` after the transform ``name`` (probability ``p``, default 1: it always fires),
     with a fresh CPU generator seeded with ``seed``. ``params`` are the transform's own
-    parameters (validated by :func:`~hsinb.views.build_transforms`). Returns float32."""
+    parameters (validated by :func:`~hsinb.views.build_transforms`); ``wavelengths`` (nm,
+    one per band) go to the transforms that model physics per wavelength (``atmosphere``)
+    unless ``params`` set them. Returns float32."""
     t = torch.as_tensor(np.asarray(x, dtype=np.float32)) if not torch.is_tensor(x) else x.float()
+    if wavelengths is not None and name in WAVELENGTH_AWARE:
+        params.setdefault("wavelengths", np.asarray(wavelengths, dtype=np.float64))
     pipeline = build_transforms([name], p=p, **{name: dict(params)})
     return pipeline(t, torch.Generator().manual_seed(int(seed)))
 
@@ -347,7 +359,8 @@ def transform_gallery(
     n_bands = x.shape[1]
     xs, xlabel = _spectral_x(wavelengths, n_bands)
     afters = {
-        n: as_display_batch(apply_transform(x, n, generator_seed, **overrides.get(n, {})))
+        n: as_display_batch(apply_transform(x, n, generator_seed, wavelengths=wavelengths,
+                                            **overrides.get(n, {})))
         for n in names
     }
     where = f"{source}: " if source else ""

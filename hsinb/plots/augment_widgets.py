@@ -167,7 +167,7 @@ def transform_figure(
     """
     params = dict(params or {})
     batch = as_display_batch(x)
-    after = as_display_batch(apply_transform(x, name, seed, p=p, **params))
+    after = as_display_batch(apply_transform(x, name, seed, p=p, wavelengths=wavelengths, **params))
     xs, xlabel = _spectral_x(wavelengths, batch.shape[1])
     shown = ", ".join(f"{k}={_fmt(v)}" for k, v in params.items())
     where = f"{source}: " if source else ""

@@ -23,6 +23,7 @@ from .compose import (
     SPECTRAL,
     TRANSFORM_SETS_C,
     TRANSFORMS,
+    WAVELENGTH_AWARE,
     Compose,
     OneOf,
     augmentation_pairs,
@@ -53,7 +54,7 @@ from .spectral_warp import (
 
 __all__ = [
     "TRANSFORMS", "CANONICAL_ORDER", "SPATIAL", "SPECTRAL", "PAPER_A_TRANSFORMS", "PAPER_C_SPECTRAL",
-    "PAPER_C_SPATIAL", "TRANSFORM_SETS_C", "Compose", "OneOf", "build_transforms", "build_one_of",
+    "PAPER_C_SPATIAL", "WAVELENGTH_AWARE", "TRANSFORM_SETS_C", "Compose", "OneOf", "build_transforms", "build_one_of",
     "build_transform_set_c", "augmentation_pairs",
     "PAIR_MODES", "PairSampler", "overlap_offsets", "neighbour_offsets",
     "RandomFlip", "RandomRotation90", "RandomResizedCrop", "RandomRotation", "ElasticDeformation", "SpatialShift",

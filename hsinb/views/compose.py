@@ -37,7 +37,7 @@ from .spectral_warp import (
 )
 
 __all__ = ["TRANSFORMS", "CANONICAL_ORDER", "SPATIAL", "SPECTRAL", "PAPER_A_TRANSFORMS", "PAPER_C_SPECTRAL",
-           "PAPER_C_SPATIAL", "TRANSFORM_SETS_C", "Compose", "OneOf", "build_transforms", "build_one_of",
+           "PAPER_C_SPATIAL", "WAVELENGTH_AWARE", "TRANSFORM_SETS_C", "Compose", "OneOf", "build_transforms", "build_one_of",
            "build_transform_set_c", "augmentation_pairs"]
 
 #: name -> transform class, in canonical order: geometry; band re-ordering / resampling /
@@ -74,6 +74,8 @@ PAPER_A_TRANSFORMS: tuple[str, ...] = ("flip", "rotate", "resized_crop", "band_s
 PAPER_C_SPECTRAL: tuple[str, ...] = ("spectral_shift", "spectral_flip", "hapke", "atmosphere", "spectral_elastic",
                                      "band_erasure", "band_permutation", "neighbour_mix")
 PAPER_C_SPATIAL: tuple[str, ...] = ("rotation", "elastic", "flip", "spatial_shift")
+#: transforms that need the band centres (nm) of the data, as their ``wavelengths`` parameter
+WAVELENGTH_AWARE: tuple[str, ...] = ("atmosphere",)
 
 
 @dataclass
@@ -202,7 +204,7 @@ def build_transform_set_c(name: str, wavelengths=None) -> Compose:
     the 8 spectral transforms per sample), ``"spatial"`` (one of the 4 spatial ones) or
     ``"spectral+spatial"`` (a spatial transform, then a spectral one, as in the paper)."""
     check_choice("transform set", name, TRANSFORM_SETS_C)
-    over = {"atmosphere": {"wavelengths": wavelengths}} if wavelengths is not None else {}
+    over = {n: {"wavelengths": wavelengths} for n in WAVELENGTH_AWARE} if wavelengths is not None else {}
     parts: list = []
     if "spatial" in name:
         parts.append(build_one_of(PAPER_C_SPATIAL))
