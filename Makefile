@@ -119,7 +119,10 @@ tables-a:
 # ---------------------------------------------------------------------------- method C
 C_TASK := hsinb.protocols.method_c:method_c_task
 C_BACKBONES := luo hamida li atik varahagiri
-C_RUN_ORDER := luo atik li varahagiri hamida  # grid-c runs the cheapest backbones first, so a part-run grid has whole rows
+C_RUN_ORDER := luo atik varahagiri li hamida  # grid-c runs the cheapest backbones first (Samson records), so a part-run grid has whole rows
+ifneq ($(sort $(C_RUN_ORDER)),$(sort $(C_BACKBONES)))
+$(error C_RUN_ORDER ($(C_RUN_ORDER)) must list the same backbones as C_BACKBONES ($(C_BACKBONES)))
+endif
 C_SETS := none spectral spatial spectral+spatial
 # alpha and r: the best pair of `make sweep-c` on the validation draw (R2 0.50 +- 0.03, Luo;
 # results/tables/C_sweep_synthetic-c-val.md); tau fixed at 0.5 (cost)

@@ -65,15 +65,16 @@
 #   $$r(i, e; w) = \frac{w}{4}\,\frac{H(\cos i, w)\,H(\cos e, w)}{\cos i + \cos e},
 #   \qquad H(x, w) = \frac{1 + 2x}{1 + 2x\sqrt{1 - w}};$$
 #   bright and dark bands change by different factors, so the shape changes a little.
-# - *Atmospheric compensation*: a spectrum compensated for a reference atmosphere is
-#   re-rendered as if the compensation had assumed another one,
+# - *Atmospheric compensation*: the residual of a compensation made for the wrong
+#   atmosphere. The ground is seen through a random atmosphere $G'$ (sun zenith angle,
+#   aerosol load) but compensated for a reference one $G$,
 #   $x'(\lambda) = x(\lambda)\,G'(\lambda)/G(\lambda)$, with
 #   $G = \big(\mu_s e^{-\tau/\mu_s} + f_d\,\mu_s(1 - e^{-\tau/\mu_s})\big)\,e^{-\tau}$ (direct
 #   and diffuse light down, the path up), and optical depth $\tau(\lambda)$ = Rayleigh +
-#   an Ångström aerosol term $\beta\lambda^{-\alpha}$. Paper C's own sun and sky curves are
+#   an Ångström aerosol term $\beta\lambda^{-\alpha}$ ($\lambda$ in µm). Paper C's own sun and sky curves are
 #   not public; this model, documented in `hsinb.views.radiometry`, replaces them. It needs
 #   the band centres of the data, which the figures pass on.
-# - *spectral shift* (the curve slides by up to a few bands), *spectral flip* (band order
+# - *spectral shift* (the curve slides by up to 10 bands), *spectral flip* (band order
 #   reversed), *elastic spectral distortion* (a smooth random warp of the band axis), *band
 #   erasure* (a contiguous tenth of the bands set to zero), *band permutation* (blocks of
 #   bands shuffled), *nearest-neighbour mixing* (each pixel replaced by the mean of its 5
@@ -99,7 +100,8 @@
 # and for pixels the partner is a random other pixel of the $5 \times 5$ neighbourhood.
 # Spatial closeness is the supervision signal, with no transform at all.
 #
-# **Normalisation.** Both scenes are loaded with `normalise="band_standardise"` (every band
+# **Normalisation.** For paper A's transforms both scenes are loaded with
+# `normalise="band_standardise"` (every band
 # has zero mean and unit variance over the scene). That is what pre-training feeds the
 # networks, and the transforms' default parameters are in those units: noise with
 # $\sigma = 0.05$ is 5 % of a band's scene-wide standard deviation, a bias of $\pm 0.1$ is
@@ -107,14 +109,16 @@
 # entirely (a bias of 0.1 doubles the reflectance of water). The price: the curves are
 # per-band z-scores, not reflectance, so absorption features look different from the
 # class spectra of notebook 01, and zero means "the scene average", which is also what
-# band drop and pixel removal write.
+# band drop and pixel removal write. Paper C's toolbox is shown on a third load, in
+# reflectance (`reflectance_scene`, Samson by default).
 
 # %% tags=["parameters"]
 scene = "samson"  # real scene for single spectra (rock/soil, tree, water)
 patch_scene = "demo"  # scene for 9 x 9 patches ("demo" is built in and simulated)
 transforms = "all"  # "all" or comma-separated names from hsinb.views.TRANSFORMS
 seed = 0  # seed of the transforms' generator, the pair sampler and simulated scenes
-quick = False  # smoke run: galleries of the paper's 4 best transforms only, one explorer
+reflectance_scene = "samson"  # scene in reflectance for paper C's toolbox (samson or synthetic-c)
+quick = False  # smoke run: paper A's 4 best transforms and paper C's Hapke and atmosphere only
 data_dir = None  # extra folder searched for data files (then $HSINB_DATA, then the cache)
 record_path = None  # accepted for a uniform interface; this notebook writes no record
 
@@ -132,8 +136,9 @@ from hsinb.plots import (
     transform_names,
     value_label,
 )
-from hsinb.plots.stats import default_rgb_bands, false_colour_image
+from hsinb.plots.stats import default_rgb_bands, false_colour_image, typical_spectra
 from hsinb.views import PAPER_A_TRANSFORMS, PAPER_C_SPATIAL, PAPER_C_SPECTRAL, SPATIAL
+from hsinb.views.radiometry import check_reflectance
 
 names = transform_names(transforms)
 names_a = [n for n in names if n in PAPER_A_TRANSFORMS]  # shown on standardised data
@@ -166,12 +171,7 @@ print(spec_img.summary())
 print(patch_img.summary())
 units = value_label(spec_img.units, "band_standardise")  # y label of every spectrum
 
-counts = spec_img.class_counts()
-classes = [c for c in sorted(counts, key=counts.get, reverse=True) if counts[c] > 0][:4]
-classes.sort()
-pixels = [representative_pixel(spec_img.cube, spec_img.labels, c) for c in classes]
-spectra = spec_img.cube[[r for r, _ in pixels], [c for _, c in pixels]]  # (n, B)
-spectrum_names = [spec_img.class_names[c - 1] for c in classes]
+pixels, spectra, spectrum_names = typical_spectra(spec_img, max_classes=4)  # spectra (n, B)
 
 size = 9
 bands = default_rgb_bands(patch_img.n_bands, patch_img.rgb_bands, patch_img.wavelengths)
@@ -216,9 +216,9 @@ if shown:
 # %% [markdown]
 # ## Paper C's toolbox, on reflectance
 #
-# The same pixels of the same scene, loaded as reflectance (`normalise="none"`), which is
-# what method C trains on; then a 9 × 9 reflectance patch of that scene, placed where its
-# false colour varies most. Erased bands become 0 (no light). Two things to keep in mind
+# The typical pixels of `reflectance_scene` (Samson by default), loaded as reflectance
+# (`normalise="none"`), which is what method C trains on; then a 9 × 9 reflectance patch
+# of that scene, placed where its false colour varies most. Erased bands become 0 (no light). Two things to keep in mind
 # when reading the spectra gallery: spectral flip and band permutation are meant to be
 # violent (invariance to band order), and nearest-neighbour mixing searches the
 # neighbours among the pixels it is given, so on these few spectra it averages them all
@@ -226,16 +226,17 @@ if shown:
 # patch, which is the transform method C uses.
 
 # %%
-refl_img = hsinb.load_scene(scene, data_dir=data_dir, seed=seed, normalise="none")
+refl_img = hsinb.load_scene(reflectance_scene, data_dir=data_dir, seed=seed, normalise="none")
+check_reflectance(refl_img.cube, refl_img.units, refl_img.display_name)  # Hapke and atmosphere need it
 refl_units = value_label(refl_img.units, "none")
-refl_spectra = refl_img.cube[[r for r, _ in pixels], [c for _, c in pixels]]  # (n, B) reflectance
+refl_pixels, refl_spectra, refl_names = typical_spectra(refl_img, max_classes=4)  # (n, B) reflectance
 refl_bands = default_rgb_bands(refl_img.n_bands, refl_img.rgb_bands, refl_img.wavelengths)
 refl_anchor = contrast_window(false_colour_image(refl_img.cube, refl_bands), size)
-refl_patches = extract_patches(refl_img.cube, [refl_anchor[0]] + [r for r, _ in pixels],
-                               [refl_anchor[1]] + [c for _, c in pixels], size, layout="2d")
+refl_patches = extract_patches(refl_img.cube, [refl_anchor[0]] + [r for r, _ in refl_pixels],
+                               [refl_anchor[1]] + [c for _, c in refl_pixels], size, layout="2d")
 if shown_c:
     fig = transform_gallery(refl_spectra, shown_c, seed, wavelengths=refl_img.wavelengths,
-                            sample_names=spectrum_names, source=refl_img.display_name, units=refl_units)
+                            sample_names=refl_names, source=refl_img.display_name, units=refl_units)
     fig = transform_gallery(refl_patches, shown_c, seed, wavelengths=refl_img.wavelengths,
                             rgb_bands=refl_img.rgb_bands, reference=refl_img.cube,
                             source=refl_img.display_name, units=refl_units)
@@ -268,7 +269,7 @@ fig = pair_views_figure(spec_img, "neighbour", n_pairs=4, neighbourhood=5, seed=
 # on reflectance.
 
 # %%
-for name in (shown[:1] + shown_c[:1]) if quick else names:
+for name in dict.fromkeys(shown[:1] + shown_c[:1]) if quick else names:
     on_patches = name in SPATIAL or name == "pixel_drop"
     if name in PAPER_A_TRANSFORMS:
         img, data = (patch_img, patches) if on_patches else (spec_img, spectra)
@@ -279,7 +280,7 @@ for name in (shown[:1] + shown_c[:1]) if quick else names:
         name,
         wavelengths=img.wavelengths,
         seed=seed,
-        sample_names=None if on_patches else spectrum_names,
+        sample_names=None if on_patches else (spectrum_names if name in PAPER_A_TRANSFORMS else refl_names),
         rgb_bands=img.rgb_bands,
         reference=img.cube if on_patches else None,
         source=img.display_name,
@@ -315,10 +316,12 @@ for name in (shown[:1] + shown_c[:1]) if quick else names:
 #   bias ±1, band drop 50 %) to see where that breaks. The paper found flips, noise, band
 #   drop and band swap to work best on PaviaU.
 # - **Paper C's toolbox, on reflectance.** The two physical models mostly change
-#   brightness: Hapke re-rendering and the atmospheric residual scale the curves by up to
-#   tens of percent but keep the spectral angle within a few degrees, so they mimic
-#   illumination and atmosphere without inventing new materials. Spectral shift and elastic
-#   distortion bend the shape by a few degrees; band erasure cuts a tenth of the spectrum
+#   brightness and keep the spectral angle within a few degrees, so they mimic
+#   illumination and atmosphere without inventing new materials. How much brightness
+#   depends on the drawn angle: tens of percent at moderate sun angles, and near the
+#   85° end of the default range almost all of it. Elastic distortion bends the shape by a
+#   degree or so, spectral shift by a few degrees, more for spectra with a steep edge
+#   (water, vegetation's red edge); band erasure cuts a tenth of the spectrum
 #   to zero, which costs up to tens of degrees when the block falls on a bright stretch.
 #   Spectral flip and band permutation move the angle by tens of degrees: they teach
 #   invariance to band order, something no sensor produces. For abundance regression the

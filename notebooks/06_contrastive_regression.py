@@ -107,6 +107,7 @@ record_path = None
 from IPython.display import Markdown, display
 
 from hsinb import plots
+from hsinb.errors import UnknownParameterError
 from hsinb.protocols.method_c import MethodCConfig, load_regression_scene, run_method_c
 from hsinb.protocols.method_c_checks import grid_verdict
 from hsinb.records import RunTimer, save_run
@@ -170,4 +171,8 @@ print(f"wall time {record['wall_time_s']:.1f} s")
 
 # %%
 for grid_scene in ("samson", "synthetic-c"):
-    display(Markdown(grid_verdict(grid_scene) or f"*No records of the {grid_scene} grid yet (`make grid-c`).*"))
+    try:
+        verdict = grid_verdict(grid_scene) or f"*No records of the {grid_scene} grid yet (`make grid-c`).*"
+    except (UnknownParameterError, OSError) as err:  # e.g. records of several settings in one folder
+        verdict = f"*The {grid_scene} grid cannot be judged: {err}*"
+    display(Markdown(verdict))

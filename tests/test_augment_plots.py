@@ -87,6 +87,24 @@ def test_atmosphere_in_the_plots_uses_the_datas_wavelengths():
                        ap.apply_transform(x, "scale", seed=2))  # others ignore the wavelengths
 
 
+def test_gallery_and_explorer_figure_pass_their_wavelengths_on(monkeypatch):
+    seen = []
+    real = ap.apply_transform
+
+    def spy(x, name, seed=0, p=1.0, wavelengths=None, **params):
+        seen.append((name, wavelengths))
+        return real(x, name, seed, p, wavelengths, **params)
+
+    monkeypatch.setattr(ap, "apply_transform", spy)
+    monkeypatch.setattr(aw, "apply_transform", spy)
+    x = np.full((2, 12), 0.3, dtype=np.float32)
+    wl = np.linspace(400.0, 900.0, 12)
+    plt.close(ap.transform_gallery(x, "atmosphere", 0, wavelengths=wl))
+    plt.close(aw.transform_figure(x, "atmosphere", {}, 0, 1.0, wl))
+    assert [n for n, _ in seen] == ["atmosphere", "atmosphere"]
+    assert all(w is wl for _, w in seen)
+
+
 def test_as_display_batch_and_centre_spectra():
     assert ap.as_display_batch(np.arange(5.0)).shape == (1, 5)
     x5 = torch.arange(2 * 3 * 5 * 5, dtype=torch.float32).reshape(2, 1, 3, 5, 5)

@@ -198,6 +198,8 @@ def test_grid_verdict_reads_the_grid_layout_and_names_unknown_scenes(tmp_path):
     recs = tmp_path / "runs" / "C_samson" / "records"
     recs.mkdir(parents=True)
     assert grid_verdict("samson", tmp_path) is None  # an empty folder is no grid either
+    (recs / "broken.json").write_text(json.dumps({"params": {"backbone": "luo"}}))  # no metrics
+    assert grid_verdict("samson", tmp_path) is None  # nor are records without metrics
     for i, (t, r2) in enumerate([("none", 0.5), ("spectral", 0.7)]):
         rec = {"params": {"backbone": "luo", "transforms": t, "seed": 0}, "metrics": {"R2": r2, "MAE": 1 - r2}}
         (recs / f"r{i}.json").write_text(json.dumps(rec))
@@ -205,7 +207,7 @@ def test_grid_verdict_reads_the_grid_layout_and_names_unknown_scenes(tmp_path):
     (tmp_path / "paper" / "C_tables3-4_samson.csv").write_text(
         "transforms,backbone,R2,R2_std,MAE,MAE_std\nnone,luo,0.43,0.03,0.31,0.06\n")
     md = grid_verdict("samson", tmp_path)
-    assert md.startswith("# Method C on samson: 2 runs of the grid")
+    assert md.startswith("### Method C on samson: 2 runs of the grid")
     assert "R2 in 1 of 1 cells" in md  # 0.5 >= 0.43 against the one paper cell
     with pytest.raises(UnknownParameterError, match="paviaU"):
         grid_verdict("paviaU", tmp_path)

@@ -307,3 +307,13 @@ def test_explorer_widget_class_dropdown_jumps_to_typical_pixel():
     assert (row_s.value, col_s.value) == stats.representative_pixel(s.cube, s.labels, 2)
     p_s.value = 3
     assert p_s.max == 9 and len(cls_d.options) == 4
+
+
+def test_typical_spectra_takes_the_largest_classes_in_class_order():
+    cube = np.arange(4 * 4 * 2, dtype=float).reshape(4, 4, 2)
+    labels = np.array([[1, 1, 1, 2], [2, 3, 3, 3], [3, 3, 0, 0], [0, 0, 0, 0]])
+    s = Scene("t", cube, labels, ["a", "b", "c"])
+    pixels, spectra, names = stats.typical_spectra(s, max_classes=2)
+    assert names == ["a", "c"]  # the two largest classes (3 and 5 pixels), not b (2)
+    assert pixels == [stats.representative_pixel(cube, labels, 1), stats.representative_pixel(cube, labels, 3)]
+    assert spectra.shape == (2, 2) and np.array_equal(spectra[1], cube[pixels[1]])

@@ -25,7 +25,7 @@ from hsinb.views import (
     SpectralShift,
     build_transforms,
 )
-from hsinb.views.radiometry import hapke_reff
+from hsinb.views.radiometry import check_reflectance, hapke_reff
 from hsinb.views.spectral_warp import resample_bands
 
 
@@ -147,3 +147,15 @@ def test_spectral_spatial_composition_runs_on_3d_patches():
     x = patches().unsqueeze(1)
     y = t(x, gen(9))
     assert y.shape == x.shape and torch.isfinite(y).all()
+
+
+def test_check_reflectance_refuses_counts_and_scaled_reflectance():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    check_reflectance(rng.random((5, 5, 8)), "reflectance in [0, 1]", "samson")  # passes
+    check_reflectance(1.3 * rng.random((5, 5, 8)), "reflectance (simulated; PNMM values can exceed 1)")
+    with pytest.raises(ValueError, match="radiance counts"):
+        check_reflectance(rng.random((5, 5, 8)), "radiance counts", "salinas_a")
+    with pytest.raises(ValueError, match="99th percentile"):
+        check_reflectance(1e4 * rng.random((5, 5, 8)), "reflectance x 10^4", "paviaU")

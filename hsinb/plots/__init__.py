@@ -35,6 +35,7 @@ from .stats import (
     class_pixel_counts,
     percentile_stretch,
     representative_pixel,
+    typical_spectra,
 )
 from .training_plots import classification_maps, embedding_plot, learning_curves, pca_2d
 
@@ -44,7 +45,7 @@ __all__ = [
     "CLASS_PALETTE", "abundance_maps", "band_statistics", "band_stats", "central_window",
     "class_cmap", "class_colours", "class_mean_std", "class_pixel_counts", "class_spectra",
     "explorer_figure", "explorer_widget", "false_colour", "label_counts", "label_map",
-    "percentile_stretch", "representative_pixel", "scene_explorer", "spectral_axis", "standin_overview", "paper_c_overview",
+    "percentile_stretch", "representative_pixel", "typical_spectra", "scene_explorer", "spectral_axis", "standin_overview", "paper_c_overview",
     # training_plots
     "classification_maps", "embedding_plot", "learning_curves", "pca_2d",
 ]  # fmt: skip

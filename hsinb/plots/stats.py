@@ -129,6 +129,18 @@ def representative_pixel(cube: np.ndarray, labels: np.ndarray, class_id: int) ->
     return int(rows[i]), int(cols[i])
 
 
+def typical_spectra(scene, max_classes: int = 4) -> tuple[list[tuple[int, int]], np.ndarray, list[str]]:
+    """The most typical pixel (:func:`representative_pixel`) of each of the ``max_classes``
+    largest classes of ``scene`` (a :class:`~hsinb.scenes.Scene`), in class order:
+    ``(pixels, spectra, names)`` with pixels as (row, col), spectra (n, B) in the scene's
+    values and the class names."""
+    counts = scene.class_counts()
+    classes = sorted(c for c in sorted(counts, key=counts.get, reverse=True)[:max_classes] if counts[c] > 0)
+    pixels = [representative_pixel(scene.cube, scene.labels, c) for c in classes]
+    spectra = np.asarray(scene.cube)[[r for r, _ in pixels], [c for _, c in pixels]]
+    return pixels, spectra, [scene.class_names[c - 1] for c in classes]
+
+
 def central_window(height: int, width: int, size: int) -> tuple[slice, slice]:
     """Row and column slices of the central ``size`` × ``size`` window of an H × W image
     (the whole extent along an axis shorter than ``size``)."""

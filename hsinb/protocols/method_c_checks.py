@@ -187,8 +187,9 @@ def claims_report(runs, paper, title: str = "", command: str = "") -> str:
 
 def grid_verdict(scene: str, results=None) -> str | None:
     """:func:`claims_report` of the C grid of ``scene`` (records under
-    ``<results>/runs/C_<scene>/records``, the layout of ``make grid-c``), or None when that
-    grid has no records yet. ``results`` defaults to the repository's ``results/``."""
+    ``<results>/runs/C_<scene>/records``, the layout of ``make grid-c``) under a level-3
+    heading, or None when that grid has no records yet. ``results`` defaults to the
+    repository's ``results/``. Records that mix settings raise :class:`UnknownParameterError`."""
     from pathlib import Path
 
     import pandas as pd
@@ -200,8 +201,9 @@ def grid_verdict(scene: str, results=None) -> str | None:
         raise UnknownParameterError(f"no paper C table for scene {scene!r}; known: {sorted(PAPER_TABLES)}")
     results = Path(results) if results is not None else REPO_ROOT / "results"
     records = results / "runs" / f"C_{scene}" / "records"
-    if not records.is_dir() or not any(records.glob("*.json")):
+    runs = collect(records) if records.is_dir() else pd.DataFrame()
+    if runs.empty:
         return None
-    runs = collect(records)
-    return claims_report(runs, pd.read_csv(results / "paper" / PAPER_TABLES[scene]),
-                         f"Method C on {scene}: {len(runs)} runs of the grid")
+    paper = results / "paper" / PAPER_TABLES[scene]
+    return (f"### Method C on {scene}: {len(runs)} runs of the grid\n\n"
+            + claims_report(runs, pd.read_csv(paper)))

@@ -75,7 +75,8 @@ PAPER_C_SPECTRAL: tuple[str, ...] = ("spectral_shift", "spectral_flip", "hapke",
                                      "band_erasure", "band_permutation", "neighbour_mix")
 PAPER_C_SPATIAL: tuple[str, ...] = ("rotation", "elastic", "flip", "spatial_shift")
 #: transforms that need the band centres (nm) of the data, as their ``wavelengths`` parameter
-WAVELENGTH_AWARE: tuple[str, ...] = ("atmosphere",)
+WAVELENGTH_AWARE: tuple[str, ...] = tuple(n for n, cls in TRANSFORMS.items()
+                                          if "wavelengths" in {f.name for f in dataclasses.fields(cls)})
 
 
 @dataclass

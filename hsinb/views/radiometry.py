@@ -22,9 +22,10 @@ of top-of-atmosphere irradiance with a direct and a diffuse term,
 
     E(λ) = μ_s e^(−τ/μ_s) + f_d μ_s (1 − e^(−τ/μ_s)),   f_d = 0.5,
 
-and the upward path e^(−τ) (nadir view). A spectrum compensated for a reference
-atmosphere (θ_s = 30°, β = 0.1, α = 1.3) is re-rendered as if the compensation had assumed
-a random one: x' = x · G(λ; θ_s', β', α') / G(λ; reference), G = E · e^(−τ).
+and the upward path e^(−τ) (nadir view). The view is the residual of a compensation made
+for the wrong atmosphere: the ground is seen through a random atmosphere (θ_s', β', α')
+but compensated for the reference one (θ_s = 30°, β = 0.1, α = 1.3),
+x' = x · G(λ; θ_s', β', α') / G(λ; reference), G = E · e^(−τ).
 """
 
 from __future__ import annotations
@@ -40,7 +41,19 @@ import torch
 from ..errors import ShapeMismatchError
 from .spectral import _check_p, _check_range, band_axis, per_sample, rand, sample_mask
 
-__all__ = ["HapkeScattering", "AtmosphericCompensation", "hapke_reff", "optical_depth"]
+__all__ = ["HapkeScattering", "AtmosphericCompensation", "hapke_reff", "optical_depth", "check_reflectance"]
+
+
+def check_reflectance(cube, units: str, name: str = "the data") -> None:
+    """Raise ``ValueError`` unless ``cube`` holds reflectance of order one, which the Hapke and
+    atmosphere transforms need: ``units`` starting with "reflectance" and a 99th percentile of
+    at most 2 (PNMM mixtures may exceed 1 a little; scaled reflectance, e.g. × 10^4, and
+    radiance counts do not pass)."""
+    p99 = float(np.nanpercentile(np.asarray(cube, dtype=np.float64), 99))
+    if not units.lower().startswith("reflectance") or p99 > 2:
+        raise ValueError(f"{name} is in {units!r} (99th percentile {p99:.4g}), not reflectance of order one; "
+                         "the Hapke and atmosphere transforms need reflectance (e.g. samson or synthetic-c, "
+                         "loaded with normalise='none')")
 
 
 def _h(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
