@@ -108,6 +108,7 @@ from IPython.display import Markdown, display
 
 from hsinb import plots
 from hsinb.errors import UnknownParameterError
+from hsinb.plots import endmember_angles
 from hsinb.protocols.method_c import MethodCConfig, load_regression_scene, run_method_c
 from hsinb.protocols.method_c_checks import grid_verdict
 from hsinb.records import RunTimer, save_run
@@ -123,6 +124,16 @@ params = dict(scene=scene, backbone=backbone, transforms=transforms, alpha=alpha
 data = load_regression_scene(scene, scene_seed, data_dir, abundance_layout)
 print(data.summary())
 print("device:", describe_device(device))
+
+# %% [markdown]
+# How far apart are the endmembers? The spectral angle between two endmembers bounds how
+# well any model can separate their abundances: two spectra a degree or two apart are
+# practically one material, and their split is set by the noise. Paper C draws its four
+# endmembers at random from the USGS library, so some draws (`scene_seed`) are much harder
+# than others.
+
+# %%
+print(endmember_angles(data).round(1).to_string())
 
 # %% [markdown]
 # Training: the backbone and head learn jointly from the regression and contrastive terms.

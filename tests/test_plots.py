@@ -317,3 +317,13 @@ def test_typical_spectra_takes_the_largest_classes_in_class_order():
     assert names == ["a", "c"]  # the two largest classes (3 and 5 pixels), not b (2)
     assert pixels == [stats.representative_pixel(cube, labels, 1), stats.representative_pixel(cube, labels, 3)]
     assert spectra.shape == (2, 2) and np.array_equal(spectra[1], cube[pixels[1]])
+
+
+def test_endmember_angles_are_pairwise_and_name_the_endmembers():
+    m = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])  # (B=2, E=3): e1 ⟂ e2, e3 at 45° to both
+    s = Scene("t", np.zeros((2, 2, 2)), np.zeros((2, 2), int), ["a", "b", "c"], endmembers=m)
+    ang = stats.endmember_angles(s)
+    assert list(ang.index) == ["a", "b", "c"]
+    np.testing.assert_allclose(ang.to_numpy(), [[0, 90, 45], [90, 0, 45], [45, 45, 0]], atol=1e-9)
+    with pytest.raises(ValueError, match="no endmembers"):
+        stats.endmember_angles(Scene("t", np.zeros((2, 2, 2)), np.zeros((2, 2), int), ["a"]))

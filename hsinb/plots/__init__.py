@@ -33,6 +33,7 @@ from .stats import (
     central_window,
     class_mean_std,
     class_pixel_counts,
+    endmember_angles,
     percentile_stretch,
     representative_pixel,
     typical_spectra,
@@ -43,7 +44,7 @@ __all__ = [
     "prediction_scatter", "tile_abundance_maps",
     "pair_matrix_heatmap",
     "CLASS_PALETTE", "abundance_maps", "band_statistics", "band_stats", "central_window",
-    "class_cmap", "class_colours", "class_mean_std", "class_pixel_counts", "class_spectra",
+    "class_cmap", "class_colours", "class_mean_std", "endmember_angles", "class_pixel_counts", "class_spectra",
     "explorer_figure", "explorer_widget", "false_colour", "label_counts", "label_map",
     "percentile_stretch", "representative_pixel", "typical_spectra", "scene_explorer", "spectral_axis", "standin_overview", "paper_c_overview",
     # training_plots

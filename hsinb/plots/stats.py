@@ -141,6 +141,24 @@ def typical_spectra(scene, max_classes: int = 4) -> tuple[list[tuple[int, int]],
     return pixels, spectra, [scene.class_names[c - 1] for c in classes]
 
 
+def endmember_angles(scene):
+    """Pairwise spectral angles (degrees) between the endmembers of ``scene`` (its
+    ``endmembers``, (B, E)), as an E × E pandas frame labelled with the class names.
+    Endmembers a degree or two apart are practically the same spectrum: no model can tell
+    their abundances apart from the spectra alone."""
+    import pandas as pd
+
+    from .augment_plots import spectral_angle_deg
+
+    if scene.endmembers is None:
+        raise ValueError(f"{scene.display_name} has no endmembers")
+    m = np.asarray(scene.endmembers, dtype=np.float64).T  # (E, B)
+    if m.shape[0] != len(scene.class_names):
+        raise ValueError(f"{scene.display_name}: {m.shape[0]} endmembers but {len(scene.class_names)} class names")
+    angles = spectral_angle_deg(m[:, None, :], m[None, :, :])
+    return pd.DataFrame(angles, index=scene.class_names, columns=scene.class_names)
+
+
 def central_window(height: int, width: int, size: int) -> tuple[slice, slice]:
     """Row and column slices of the central ``size`` × ``size`` window of an H × W image
     (the whole extent along an axis shorter than ``size``)."""
