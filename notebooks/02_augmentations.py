@@ -126,17 +126,16 @@ record_path = None  # accepted for a uniform interface; this notebook writes no 
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
 # %matplotlib inline
 import hsinb
-from hsinb.patches import extract_patches
 from hsinb.plots import (
-    contrast_window,
     pair_views_figure,
     representative_pixel,
+    showcase_patches,
     transform_explorer,
     transform_gallery,
     transform_names,
     value_label,
 )
-from hsinb.plots.stats import default_rgb_bands, false_colour_image, typical_spectra
+from hsinb.plots.stats import typical_spectra
 from hsinb.views import PAPER_A_TRANSFORMS, PAPER_C_SPATIAL, PAPER_C_SPECTRAL, SPATIAL
 from hsinb.views.radiometry import check_reflectance
 
@@ -174,14 +173,9 @@ units = value_label(spec_img.units, "band_standardise")  # y label of every spec
 pixels, spectra, spectrum_names = typical_spectra(spec_img, max_classes=4)  # spectra (n, B)
 
 size = 9
-bands = default_rgb_bands(patch_img.n_bands, patch_img.rgb_bands, patch_img.wavelengths)
-rgb = false_colour_image(patch_img.cube, bands)
-anchor = contrast_window(rgb, size)
 others = [representative_pixel(patch_img.cube, patch_img.labels, c) for c in (1, 2, 3)
           if patch_img.class_counts().get(c, 0) > 0]
-rows = [anchor[0]] + [r for r, _ in others]
-cols = [anchor[1]] + [c for _, c in others]
-patches = extract_patches(patch_img.cube, rows, cols, size, layout="2d")  # (n, B, 9, 9)
+anchor, patches = showcase_patches(patch_img, size, others)  # (n, B, 9, 9)
 print(f"{len(spectra)} spectra of {spec_img.display_name}: {', '.join(spectrum_names)}")
 print(f"{len(patches)} patches of {patch_img.display_name}, the first centred at {anchor}")
 
@@ -230,10 +224,7 @@ refl_img = hsinb.load_scene(reflectance_scene, data_dir=data_dir, seed=seed, nor
 check_reflectance(refl_img.cube, refl_img.units, refl_img.display_name)  # Hapke and atmosphere need it
 refl_units = value_label(refl_img.units, "none")
 refl_pixels, refl_spectra, refl_names = typical_spectra(refl_img, max_classes=4)  # (n, B) reflectance
-refl_bands = default_rgb_bands(refl_img.n_bands, refl_img.rgb_bands, refl_img.wavelengths)
-refl_anchor = contrast_window(false_colour_image(refl_img.cube, refl_bands), size)
-refl_patches = extract_patches(refl_img.cube, [refl_anchor[0]] + [r for r, _ in refl_pixels],
-                               [refl_anchor[1]] + [c for _, c in refl_pixels], size, layout="2d")
+_, refl_patches = showcase_patches(refl_img, size, refl_pixels)  # (n, B, 9, 9) reflectance
 if shown_c:
     fig = transform_gallery(refl_spectra, shown_c, seed, wavelengths=refl_img.wavelengths,
                             sample_names=refl_names, source=refl_img.display_name, units=refl_units)

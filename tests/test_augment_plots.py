@@ -402,3 +402,14 @@ def test_transform_widget_controls_redraw_with_their_values(monkeypatch, capsys)
     box = aw.transform_widget(np.zeros((2, 5), np.float32), "resized_crop")
     crop_scale = box.children[1].children[1]
     assert crop_scale.description == "scale" and tuple(crop_scale.value) == (0.5, 1.0)
+
+
+def test_showcase_patches_puts_the_busiest_window_first():
+    cube = np.zeros((12, 12, 3), dtype=np.float32)
+    cube[1:6, 6:11] = np.random.default_rng(0).random((5, 5, 3))  # the only structure
+    s = Scene("t", cube, np.zeros((12, 12), int), ["a"])
+    anchor, patches = ap.showcase_patches(s, 5, [(6, 6), (2, 2)])
+    r, c = anchor
+    assert r <= 6 and c >= 6 and patches.shape == (3, 3, 5, 5)  # centred on the structure, not in the blank
+    np.testing.assert_array_equal(np.asarray(patches[0]), cube[r - 2:r + 3, c - 2:c + 3].transpose(2, 0, 1))
+    np.testing.assert_array_equal(np.asarray(patches[2]), cube[0:5, 0:5].transpose(2, 0, 1))

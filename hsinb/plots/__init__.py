@@ -53,6 +53,7 @@ __all__ = [
 
 from .augment_plots import contrast_window as contrast_window  # noqa: E402
 from .augment_plots import pair_views_figure as pair_views_figure  # noqa: E402
+from .augment_plots import showcase_patches as showcase_patches  # noqa: E402
 from .augment_plots import transform_gallery as transform_gallery  # noqa: E402
 from .augment_plots import transform_names as transform_names  # noqa: E402
 from .augment_plots import value_label as value_label  # noqa: E402

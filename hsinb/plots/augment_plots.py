@@ -37,7 +37,7 @@ from . import stats
 __all__ = [
     "transform_names", "apply_transform", "as_display_batch", "centre_spectra",
     "spectral_angle_deg", "relative_change", "window_overlap", "window_extent",
-    "zoom_limits", "paired_stretch", "band_values", "box_sums", "contrast_window", "value_label",
+    "zoom_limits", "paired_stretch", "band_values", "box_sums", "contrast_window", "showcase_patches", "value_label",
     "label_agreement",
     "transform_gallery", "pair_views_figure",
 ]  # fmt: skip
@@ -215,6 +215,20 @@ def contrast_window(image: np.ndarray, size: int) -> tuple[int, int]:
     total = var.sum(axis=-1)
     r, c = np.unravel_index(int(np.argmax(total)), total.shape)
     return int(r) + size // 2, int(c) + size // 2
+
+
+
+def showcase_patches(scene: Scene, size: int, centres: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], np.ndarray]:
+    """Patches for a gallery: the ``size``×``size`` window of ``scene`` whose false colour
+    varies most (:func:`contrast_window`) first, then the windows around ``centres``
+    ((row, col) pixels). Returns (the first window's centre, patches (n, B, size, size))."""
+    from ..patches import extract_patches
+
+    bands = stats.default_rgb_bands(scene.n_bands, scene.rgb_bands, scene.wavelengths)
+    anchor = contrast_window(stats.false_colour_image(scene.cube, bands), size)
+    rows = [anchor[0]] + [r for r, _ in centres]
+    cols = [anchor[1]] + [c for _, c in centres]
+    return anchor, extract_patches(scene.cube, rows, cols, size, layout="2d")
 
 
 def value_label(units: str, normalisation: str | None = None) -> str:
