@@ -439,7 +439,8 @@ def aggregate(runs, by: Sequence[str], metrics: Sequence[str], scale: float = 1.
 
 def format_table(agg, by: Sequence[str], metrics: Sequence[str], paper=None, digits: int = 1):
     """Strings "mean ± std" per metric, with the published value beside when ``paper`` (a
-    DataFrame with some of the ``by`` columns, e.g. K, and metric columns) has it. The merge
+    DataFrame with some of the ``by`` columns, e.g. K, and metric columns; a ``<metric>_std``
+    column adds the published spread, "value ± std") has it. The merge
     uses the ``by`` columns that ``paper`` has (a paper table has no ``scene`` column)."""
     import pandas as pd
 
@@ -450,6 +451,12 @@ def format_table(agg, by: Sequence[str], metrics: Sequence[str], paper=None, dig
         table[m] = [f"{a:.{digits}f} ± " + ("–" if s != s else f"{s:.{digits}f}") for a, s in zip(mean, std)]
     table["n"] = agg["n"]
     if paper is not None:
+        paper = paper.copy()
+        for m in metrics:  # a published spread (column "<metric>_std") is shown as "value ± std"
+            if m in paper.columns and f"{m}_std" in paper.columns:
+                paper[m] = [v if v != v else (f"{v:g} ± {s:g}" if s == s else f"{v:g}")
+                            for v, s in zip(paper[m], paper[f"{m}_std"])]
+        paper = paper.drop(columns=[f"{m}_std" for m in metrics if f"{m}_std" in paper.columns])
         paper = paper.rename(columns={m: f"{m} (paper)" for m in metrics if m in paper.columns})
         keys = [c for c in by if c in paper.columns]
         if not keys:

@@ -49,7 +49,7 @@
 # **The synthetic scene.** Read literally, the paper draws every pixel's abundances
 # independently (Dirichlet); the means of 10 × 10 tiles then have a std of about 0.02 around
 # 1/4, so R² on tile means measures little more than noise, and an MAE as large as the
-# paper's (0.15-0.31) would be hard to reach. We therefore draw spatially smooth abundances
+# paper's (0.15-0.32) would be hard to reach. We therefore draw spatially smooth abundances
 # (`abundance_layout="smooth"`: softmax of Gaussian random fields, logistic-normal rather
 # than Dirichlet), whose tile means spread over the simplex; `"iid"` keeps the literal
 # reading for comparison.

@@ -7,7 +7,7 @@ import pytest
 
 from hsinb.errors import UnknownParameterError
 from hsinb.grid import aggregate
-from hsinb.protocols.method_c_checks import ordering_check, paper_gap
+from hsinb.protocols.method_c_checks import FULL_ORDER, best_backbone, ordering_check, paper_gap
 
 
 def _runs(values: dict[tuple[str, str], list[float]]):
@@ -30,6 +30,28 @@ def test_ordering_holds_only_when_the_papers_claims_do():
     assert r2.loc["atik", "holds"] is None and not r2.loc["atik", "none < spectral"]  # incomplete: not judged
     mae = ordering_check(agg, "MAE").set_index("backbone")  # MAE = 1 - R2: same verdicts, lower is better
     assert list(mae["holds"]) == list(r2["holds"])
+    # the tables' whole ordering also needs spectral <= spatial: luo breaks it, li too (s+s not best)
+    assert r2.loc["luo", FULL_ORDER] is False and r2.loc["li", FULL_ORDER] is False
+    assert r2.loc["atik", FULL_ORDER] is None
+
+
+def test_full_ordering_holds_when_every_step_does():
+    agg = _runs({("luo", "none"): [0.5], ("luo", "spectral"): [0.6], ("luo", "spatial"): [0.6],
+                 ("luo", "spectral+spatial"): [0.7]})
+    assert ordering_check(agg, "R2")[FULL_ORDER].tolist() == [True]
+    assert ordering_check(agg, "MAE")[FULL_ORDER].tolist() == [True]
+
+
+def test_best_backbone_ranks_the_claimed_one():
+    agg = _runs({("luo", "none"): [0.5], ("varahagiri", "none"): [0.7], ("li", "none"): [0.6],
+                 ("luo", "spectral"): [0.9], ("varahagiri", "spectral"): [0.8], ("li", "spectral"): [0.7],
+                 ("luo", "spatial"): [0.9]})
+    r2 = best_backbone(agg, "R2").set_index("transforms")
+    assert r2.loc["none", "best"] == "varahagiri" and r2.loc["none", "varahagiri best"] is True
+    assert r2.loc["spectral", "best"] == "luo" and r2.loc["spectral", "varahagiri rank"] == "2 of 3"
+    assert r2.loc["spatial", "varahagiri best"] is None  # not run: not judged
+    mae = best_backbone(agg, "MAE").set_index("transforms")  # lower is better: the same winners
+    assert mae.loc["spectral", "best"] == "luo" and mae.loc["none", "best value"] == pytest.approx(0.3)
 
 
 def test_baseline_tie_is_not_an_improvement():

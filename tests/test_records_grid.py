@@ -217,6 +217,17 @@ def test_a_standin_sits_beside_the_papers_real_scene():
     assert table["OA (paper)"].iloc[0] == 88.4 and table["OA (paper)"].isna().iloc[1]
 
 
+def test_a_published_spread_sits_beside_the_published_value():
+    agg = pd.DataFrame({"backbone": ["luo", "li"], "R2_mean": [0.9, 0.8], "R2_std": [0.01, 0.02],
+                        "MAE_mean": [0.05, 0.06], "MAE_std": [0.01, 0.01], "n": [5, 5]})
+    paper = pd.DataFrame({"backbone": ["luo", "li"], "R2": [0.59, 0.55], "R2_std": [0.02, float("nan")],
+                          "MAE": [0.48, 0.52]})
+    table = format_table(agg, ["backbone"], ["R2", "MAE"], paper=paper, digits=3)
+    assert table["R2 (paper)"].tolist() == ["0.59 ± 0.02", "0.55"]
+    assert table["MAE (paper)"].tolist() == [0.48, 0.52]  # no spread published: the value as it is
+    assert "R2_std" not in table.columns
+
+
 def test_shared_settings_never_list_a_metric(tmp_path):
     from hsinb.grid import constant_parameters
 

@@ -171,7 +171,7 @@ def load_regression_scene(scene: str, seed: int = 0, data_dir: str | None = None
     ``abundance_layout`` (``synthetic-c`` only): ``"iid"`` draws every pixel's abundances
     independently (Dirichlet), as paper C's text reads; the 10 × 10 tile means then have a
     std of about 0.02 around 1/4 (all within ±0.07), so R² of tile means measures little
-    more than noise, and an MAE as large as the paper's (0.15-0.31) would be hard to reach.
+    more than noise, and an MAE as large as the paper's (0.15-0.32) would be hard to reach.
     ``"smooth"`` (default here) draws spatially correlated abundances (softmax of Gaussian
     random fields, i.e. logistic-normal rather than Dirichlet) whose tile means spread over
     the simplex (std ≈ 0.25-0.3): one reading under which the paper's numbers are possible
