@@ -23,7 +23,8 @@
 # real Samson scene?
 #
 # **Method.** A patch $\mathbf{P}$ and an augmented view $\tilde{\mathbf{P}}$ go through the
-# same backbone, giving features $f^i$; a linear head $g$ with a softmax predicts the abundances (non-negative, summing to one). Two
+# same backbone, giving features $f^i$; a linear head $g$ with a softmax (ours: the paper only
+# says "regression network") predicts the abundances, non-negative and summing to one. Two
 # samples are positives when their targets are close (eq. 1),
 # $\|y^i - y^j\| \le r$ (a sample and its own view always are), and the contrastive loss
 # (eq. 2) pulls positives together against the other samples of the batch, with cosine
@@ -62,8 +63,13 @@
 # (our conjecture).
 #
 # Further readings of the paper, and choices where it or the authors' code is silent or differs:
-# - $N$ is the batch of patches; the denominator of eq. (2) leaves out the anchor itself
-#   ($k \ne i$). The sum over positives is not divided by $|B^i|$, as eq. (2) is written, so
+# - $N$ is the number of patches in a batch, one feature and one label per patch. The paper
+#   writes $N = S \times S$ (one per pixel), yet labels each patch with its mean abundances:
+#   we follow the labels.
+# - The denominator of eq. (2) sums only over the *non-positives* of the anchor
+#   ($k \notin B^i$, and $k \ne i$), as eq. (2) is written; SupCon's denominator would hold
+#   every other sample. The anchor is never its own positive ($j \ne i$ in the numerator).
+#   The sum over positives is not divided by $|B^i|$, as eq. (2) is written, so
 #   the term grows with the number of positives: at $r = 0.1$ an anchor has about 3 positives
 #   on the synthetic scene and about 11 on Samson, and the same α weighs about 4× more there.
 # - Both views go through the backbone in one batch, as in SimCLR. In the one backbone with
@@ -78,7 +84,8 @@
 #   geometric warp as the paper describes (theirs: an additive intensity field).
 # - Hapke re-rendering inverts reflectance for the albedo at the reference geometry, whose
 #   largest reflectance is about 1.08: brighter values (about a tenth of the synthetic
-#   scene, whose linear mixture of library spectra reaches 2) are clamped there first.
+#   scene, whose post-nonlinear mixture $Ma + Ma \odot Ma$ (paper eq. 5) reaches about 2) are
+#   clamped there first.
 # - With `train_on="tiles"` there are fewer training tiles (70 synthetic, 57 Samson) than a
 #   batch, so 100 epochs are 100 SGD steps.
 
@@ -166,8 +173,9 @@ print(f"wall time {record['wall_time_s']:.1f} s")
 # %% [markdown]
 # ## What this run showed
 #
-# One run is one seed: the tables C1-C4 (`results/tables/`, grids over backbones, transform
-# sets and 5 seeds) are the findings. Paper C reports that every transform set improves on
+# One run is one seed: the tables are the findings, C1-C2 for `synthetic-c`
+# (`results/tables/C_synthetic-c.md`) and C3-C4 for Samson (`results/tables/C_samson.md`),
+# grids over backbones, transform sets and 5 seeds. Paper C reports that every transform set improves on
 # the baseline for every backbone, spectral+spatial most, and the transformer
 # (Varahagiri) best overall. With only about 70 training tiles on a 100 × 100 scene,
 # `train_on="windows"` shows how much of the gap is simply the small sample size.
@@ -175,8 +183,9 @@ print(f"wall time {record['wall_time_s']:.1f} s")
 # ## What the grids showed
 #
 # The verdicts of the grids recorded in `results/runs/C_<scene>/` (`make grid-c`), read
-# from their records each time this notebook runs: the paper's claims on seed means, each
-# set against its baseline paired by seed, and every cell against the paper. On Samson,
+# from their records each time this notebook runs: the paper's claims on seed means (and
+# the whole ordering of its tables), its best backbone, each set against its baseline
+# paired by seed, and every cell against the paper. On Samson,
 # the real scene, the baselines are already strong and the augmented sets do not beat
 # them; the tables say by how much, cell by cell.
 
