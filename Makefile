@@ -127,7 +127,7 @@ C_SETS := none spectral spatial spectral+spatial
 # alpha and r: the best pair of `make sweep-c` on the validation draw (R2 0.50 +- 0.03, Luo;
 # results/tables/C_sweep_synthetic-c-val.md); tau fixed at 0.5 (cost)
 C_OBJECTIVE := -p alpha 0.01 -p radius 0.1 -p tau 0.5
-.PHONY: sweep-c grid-c tables-c
+.PHONY: sweep-c grid-c tables-c figures-c
 sweep-c:  # alpha and r (tau fixed at 0.5) chosen on the VALIDATION draw of synthetic-c (scene_seed 1), Luo backbone
 	$(PYTHON) -m hsinb.cli grid $(C_TASK) results/runs/C_sweep_synthetic-c-val --workers 2 \
 	    -p scene synthetic-c -p scene_seed 1 -p backbone luo -p transforms none -p seed 0 1 2
@@ -151,6 +151,19 @@ grid-c:  # C1-C4: 5 backbones x 4 transform sets x 5 seeds per scene; a first, u
 	    $(PYTHON) benchmarks/bench_grid.py --name c_grid_$${s}_cpu -- $$args || exit 1; \
 	  fi; \
 	done
+
+C_FIGURES := $(CURDIR)/results/figures
+figures-c:  # notebook 06's figures, each folder with the record of its run: Samson's best cell (Varahagiri
+	# baseline, seed 0), the same on synthetic-c, and a quick run on the validation draw for its endmember angles
+	$(PYTHON) -m papermill notebooks/06_contrastive_regression.ipynb results/runs/C_figures/notebooks/06_samson.ipynb \
+	    --cwd notebooks -p scene samson -p backbone varahagiri -p transforms none \
+	    -p figures_dir $(C_FIGURES)/C_samson_varahagiri_none
+	$(PYTHON) -m papermill notebooks/06_contrastive_regression.ipynb results/runs/C_figures/notebooks/06_synthetic-c.ipynb \
+	    --cwd notebooks -p scene synthetic-c -p backbone varahagiri -p transforms none \
+	    -p figures_dir $(C_FIGURES)/C_synthetic-c_varahagiri_none
+	$(PYTHON) -m papermill notebooks/06_contrastive_regression.ipynb results/runs/C_figures/notebooks/06_synthetic-c-val.ipynb \
+	    --cwd notebooks -p scene synthetic-c -p scene_seed 1 -p quick True \
+	    -p figures_dir $(C_FIGURES)/C_synthetic-c-val_quick
 
 C_TABLE_NOTE := The baseline rows (transforms none) train without the contrastive term (alpha 0) whatever alpha they list. R2 is the mean over endmembers of each endmember's R2 over the test tiles; MAE is the mean absolute error per endmember and MAE_sum its sum over endmembers (paper C defines neither). Each seed draws its own 30 % of whole tiles as the test set, so the spread covers the split and the initialisation. Mean ± std over training seeds (n).
 tables-c:

@@ -107,10 +107,13 @@ grad_clip = 1.0  # gradient norm clip before each SGD step (ours). None to switc
 quick = False
 data_dir = None
 record_path = None
+figures_dir = None  # a folder. the run also saves its figures there as PNG and the endmember angles as CSV
 
 # %%
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
 # %matplotlib inline
+from pathlib import Path
+
 from IPython.display import Markdown, display
 
 from hsinb import plots
@@ -118,7 +121,7 @@ from hsinb.errors import UnknownParameterError
 from hsinb.plots import endmember_angles
 from hsinb.protocols.method_c import MethodCConfig, load_regression_scene, run_method_c
 from hsinb.protocols.method_c_checks import grid_verdict
-from hsinb.records import RunTimer, save_run
+from hsinb.records import RunTimer, atomic_write_text, save_run
 from hsinb.runtime import describe_device, pick_device
 
 if quick:
@@ -140,7 +143,8 @@ print("device:", describe_device(device))
 # than others.
 
 # %%
-print(endmember_angles(data).round(1).to_string())
+angles = endmember_angles(data).round(1)
+print(angles.to_string())
 
 # %% [markdown]
 # Training: the backbone and head learn jointly from the regression and contrastive terms.
@@ -152,23 +156,30 @@ out = run_method_c(data, cfg, seed, device, progress=not quick)
 m = out["metrics"]
 print(f"{out['n_train']} training samples, {out['n_test']} test tiles: "
       f"R2 {m['R2']:.3f}  MAE {m['MAE']:.4f}  RMSE {m['RMSE']:.4f}")
-fig = plots.learning_curves({backbone: out["history"]}, title=f"{data.display_name}: {transforms}")
+fig_curves = plots.learning_curves({backbone: out["history"]}, title=f"{data.display_name}: {transforms}")
 
 # %% [markdown]
 # Predicted against reference mean abundances of the test tiles.
 
 # %%
 names = list(data.meta.get("endmember_names") or data.class_names)
-fig = plots.prediction_scatter(out["targets"], out["predictions"], names,
-                               title=f"{data.display_name}, {backbone}, {transforms}: R2 {m['R2']:.2f}")
-fig = plots.tile_abundance_maps(out["tile_grid"], out["test_tiles"], out["targets"], out["predictions"], names,
-                                title=f"{data.display_name}: test tiles (grey: training tiles)")
+fig_scatter = plots.prediction_scatter(out["targets"], out["predictions"], names,
+                                       title=f"{data.display_name}, {backbone}, {transforms}: R2 {m['R2']:.2f}")
+fig_maps = plots.tile_abundance_maps(out["tile_grid"], out["test_tiles"], out["targets"], out["predictions"], names,
+                                     title=f"{data.display_name}: test tiles (grey: training tiles)")
 
 # %%
+if figures_dir and not record_path:  # saved figures keep the record of the run that drew them
+    record_path = Path(figures_dir) / "record.json"
 record = save_run(record_path, params, m, None, describe_device(device), timer,
                   extra={"n_train": out["n_train"], "n_test": out["n_test"], "config": out["config"],
                          "test_tiles": out["test_tiles"].tolist()})
 print(f"wall time {record['wall_time_s']:.1f} s")
+if figures_dir:  # for papers and the README: make figures-c
+    saved = plots.save_figures({"learning_curves": fig_curves, "scatter": fig_scatter, "tile_maps": fig_maps},
+                               figures_dir)
+    saved.append(atomic_write_text(Path(figures_dir) / "endmember_angles.csv", angles.to_csv()))
+    print("saved", ", ".join(str(p) for p in saved))
 
 # %% [markdown]
 # ## What this run showed

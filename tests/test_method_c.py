@@ -90,7 +90,27 @@ def test_batch_task_takes_exactly_the_notebook_parameters():
     from hsinb.protocols.method_c import method_c_task
 
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "06_contrastive_regression.ipynb"
-    assert set(inspect.signature(method_c_task).parameters) == set(notebook_parameters(notebook))
+    figures_only = {"figures_dir"}  # the batch twin draws no figures
+    assert set(inspect.signature(method_c_task).parameters) == set(notebook_parameters(notebook)) - figures_only
+
+
+@pytest.mark.notebooks
+@pytest.mark.timeout(600)
+def test_notebook_06_saves_its_figures(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    import papermill
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "06_contrastive_regression.ipynb"
+    figures = tmp_path / "figures"
+    papermill.execute_notebook(str(notebook), str(tmp_path / "out.ipynb"), kernel_name="python3",
+                               parameters={"quick": True, "scene": "samson", "backbone": "luo",
+                                           "figures_dir": str(figures)},
+                               cwd=str(notebook.parent), progress_bar=False, execution_timeout=300)
+    saved = sorted(p.name for p in figures.iterdir())
+    assert saved == ["endmember_angles.csv", "learning_curves.png", "record.json", "scatter.png", "tile_maps.png"]
+    assert "Water" in (figures / "endmember_angles.csv").read_text()
 
 
 def test_samson_task_records_regression_metrics(tmp_path, data_dir):

@@ -327,3 +327,19 @@ def test_endmember_angles_are_pairwise_and_name_the_endmembers():
     np.testing.assert_allclose(ang.to_numpy(), [[0, 90, 45], [90, 0, 45], [45, 45, 0]], atol=1e-9)
     with pytest.raises(ValueError, match="no endmembers"):
         stats.endmember_angles(Scene("t", np.zeros((2, 2, 2)), np.zeros((2, 2), int), ["a"]))
+
+
+def test_save_figures_writes_whole_pngs_and_refuses_odd_names(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from hsinb.plots import save_figures
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    paths = save_figures({"curves": fig}, tmp_path / "figs")
+    assert paths == [tmp_path / "figs" / "curves.png"]
+    assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not list((tmp_path / "figs").glob(".*"))  # no temporary file left
+    with pytest.raises(ValueError, match="plain file stems"):
+        save_figures({"../escape": fig}, tmp_path)
+    plt.close(fig)
