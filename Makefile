@@ -155,6 +155,7 @@ grid-c:  # C1-C4: 5 backbones x 4 transform sets x 5 seeds per scene; a first, u
 C_FIGURES := $(CURDIR)/results/figures
 figures-c:  # notebook 06's figures, each folder with the record of its run: Samson's best cell (Varahagiri
 	# baseline, seed 0), the same on synthetic-c, and a quick run on the validation draw for its endmember angles
+	mkdir -p results/runs/C_figures/notebooks
 	$(PYTHON) -m papermill notebooks/06_contrastive_regression.ipynb results/runs/C_figures/notebooks/06_samson.ipynb \
 	    --cwd notebooks -p scene samson -p backbone varahagiri -p transforms none \
 	    -p figures_dir $(C_FIGURES)/C_samson_varahagiri_none
