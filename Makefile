@@ -186,3 +186,8 @@ tables-c:
 	  $(PYTHON) benchmarks/bench_grid_records.py results/runs/C_$$s/records --name c_grid_$${s}_cpu_records \
 	      --workers 2 --runs-per-cell $(words $(SEEDS)) -p backbone $(C_BACKBONES) -p transforms $(C_SETS) || exit 1; \
 	done
+	# the whole C grid (both scenes) costed from the same records, once both scenes have some
+	[ ! -d results/runs/C_samson/records ] || [ ! -d results/runs/C_synthetic-c/records ] || \
+	$(PYTHON) benchmarks/bench_grid_records.py results/runs/C_samson/records results/runs/C_synthetic-c/records \
+	    --name c_grid_cpu_records --workers 2 --runs-per-cell $(words $(SEEDS)) -p scene samson synthetic-c \
+	    -p backbone $(C_BACKBONES) -p transforms $(C_SETS)

@@ -9,6 +9,9 @@ workers. That is a lower bound on the wall time (perfect packing, kernel start-u
     python benchmarks/bench_grid_records.py --name c_grid_samson_cpu_records --workers 2 \\
         results/runs/C_samson/records --runs-per-cell 5 \\
         -p backbone luo hamida li atik varahagiri -p transforms none spectral spatial spectral+spatial
+
+Several records folders cost one grid across them (add the parameter that tells them apart,
+e.g. ``-p scene samson synthetic-c``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from hsinb.grid import time_from_records, to_markdown
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("records")
+    ap.add_argument("records", nargs="+", help="one or more records folders")
     ap.add_argument("--name", required=True, help="results/bench/<name>.json|md")
     ap.add_argument("--workers", type=int, required=True, help="runs at once in the grid")
     ap.add_argument("--runs-per-cell", type=int, required=True, help="seeds planned per cell")
@@ -40,12 +43,14 @@ def main() -> None:
         projection = (f"Projected whole grid (each cell's mean run × {args.runs_per_cell}): "
                       f"{summary['projected_core_s'] / 3600:.1f} core-hours, so at least "
                       f"**{summary['projected_wall_s'] / 3600:.1f} h** on {args.workers} workers.")
-    md = (f"## Grid cost from its records: `{args.records}`\n\n"
+    where = ", ".join(f"`{r}`" for r in args.records)
+    md = (f"## Grid cost from its records: {where}\n\n"
           f"{summary['runs']} of {summary['planned_runs']} planned runs recorded, {hours:.2f} core-hours of "
           f"run wall time ({hours / args.workers:.2f} h on {args.workers} workers at perfect packing). "
           f"{projection} Run wall time is measured inside each run (the kernel start-up of each run "
           "is left out).\n\n" + to_markdown(shown))
-    write_bench(args.name, {"records": args.records, "planned": planned, "runs_per_cell": args.runs_per_cell,
+    records = args.records if len(args.records) > 1 else args.records[0]
+    write_bench(args.name, {"records": records, "planned": planned, "runs_per_cell": args.runs_per_cell,
                             **summary, "cells": table.to_dict(orient="records")}, md)
 
 

@@ -382,9 +382,12 @@ def collect(folder: str | os.PathLike):
     return runs
 
 
-def time_from_records(folder: str | os.PathLike, planned: dict[str, Sequence[Any]], runs_per_cell: int,
-                      workers: int):
+def time_from_records(folder: str | os.PathLike | Sequence[str | os.PathLike], planned: dict[str, Sequence[Any]],
+                      runs_per_cell: int, workers: int):
     """The cost of a grid measured on its own records, for grids that run over several sessions.
+
+    ``folder`` is one records folder or several (e.g. one per scene, with ``scene`` among the
+    ``planned`` parameters, to cost a grid that spans scenes).
 
     ``planned`` gives the values of the parameters that make a cell (e.g. backbone and
     transforms); each cell is planned ``runs_per_cell`` times (its seeds). Returns a frame with
@@ -398,8 +401,9 @@ def time_from_records(folder: str | os.PathLike, planned: dict[str, Sequence[Any
     import pandas as pd
 
     keys = list(planned)
+    folders = [folder] if isinstance(folder, (str, os.PathLike)) else list(folder)
     rows = []
-    for _, rec in iter_records(folder):
+    for _, rec in (item for f in folders for item in iter_records(f)):
         params = rec.get("params", {})
         if "wall_time_s" in rec and all(k in params for k in keys):
             rows.append({**{k: params[k] for k in keys}, "wall_time_s": float(rec["wall_time_s"])})

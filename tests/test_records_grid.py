@@ -261,3 +261,25 @@ def test_time_from_records_projects_the_whole_grid_from_each_cells_mean(tmp_path
     _, summary = time_from_records(recs, planned, runs_per_cell=5, workers=2)
     assert summary["projected_core_s"] == 5 * (12 + 30 + 100 + 200)
     assert summary["projected_wall_s"] == summary["projected_core_s"] / 2
+
+
+def test_time_from_records_costs_one_grid_across_several_folders(tmp_path):
+    import json
+
+    from hsinb.grid import time_from_records
+
+    for scene, seconds in (("samson", 10.0), ("synthetic-c", 30.0)):
+        recs = tmp_path / scene
+        recs.mkdir()
+        for seed in range(2):
+            (recs / f"r{seed}.json").write_text(json.dumps(
+                {"params": {"scene": scene, "backbone": "luo", "seed": seed}, "metrics": {},
+                 "wall_time_s": seconds + seed}))
+    planned = {"scene": ["samson", "synthetic-c"], "backbone": ["luo"]}
+    table, summary = time_from_records([tmp_path / "samson", tmp_path / "synthetic-c"], planned,
+                                       runs_per_cell=3, workers=2)
+    assert list(table["n"]) == [2, 2] and list(table["mean_s"]) == [10.5, 30.5]
+    assert summary["core_s"] == 82.0 and summary["planned_runs"] == 6
+    assert summary["projected_core_s"] == 3 * (10.5 + 30.5)
+    _, one = time_from_records(tmp_path / "samson", planned, runs_per_cell=3, workers=2)
+    assert one["runs"] == 2 and one["projected_wall_s"] is None  # synthetic-c planned, not in this folder
