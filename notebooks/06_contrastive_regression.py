@@ -200,9 +200,9 @@ if figures_dir:  # for papers and the README: make figures-c
 # at or above the paper's in R² and in MAE per endmember (not always in MAE summed over
 # endmembers on `synthetic-c`), but the paper's claims about augmentation do not hold: the
 # baselines are already strong and no augmented set beats its baseline beyond the seed
-# noise, while several do worse, more of them on Samson. The paper's best backbone, Varahagiri, is best on
-# `synthetic-c` in nearly every set, but not on Samson, the real scene. The tables say by
-# how much, cell by cell.
+# noise, while several do worse, more of them on Samson. The paper's best backbone,
+# Varahagiri, is best on `synthetic-c` in nearly every set, but not on Samson, the real
+# scene. The tables say by how much, cell by cell.
 
 # %%
 for grid_scene in ("samson", "synthetic-c"):
