@@ -167,6 +167,8 @@ figures-c:  # notebook 06's figures, each folder with the record of its run: Sam
 	    -p figures_dir $(C_FIGURES)/C_synthetic-c-val_quick
 
 C_TABLE_NOTE := The baseline rows (transforms none) train without the contrastive term (alpha 0) whatever alpha they list. R2 is the mean over endmembers of each endmember's R2 over the test tiles; MAE is the mean absolute error per endmember and MAE_sum its sum over endmembers (paper C defines neither). Each seed draws its own 30 % of whole tiles as the test set, so the spread covers the split and the initialisation. Mean ± std over training seeds (n).
+# the cells and plan that bench_grid_records.py costs a C grid by, from its records
+C_COST_ARGS := --workers 2 --runs-per-cell $(words $(SEEDS)) -p backbone $(C_BACKBONES) -p transforms $(C_SETS)
 tables-c:
 	[ ! -d results/runs/C_sweep_synthetic-c-val/records ] || \
 	$(PYTHON) -m hsinb.cli aggregate results/runs/C_sweep_synthetic-c-val/records --by transforms alpha radius tau \
@@ -184,10 +186,9 @@ tables-c:
 	  $(PYTHON) -m hsinb.cli check-c results/runs/C_$$s/records --paper $$paper --out results/tables/C_$${s}_checks \
 	      --title "$$tabs checks · Method C on $$s: paper C's claims (ordering, best backbone) and at-or-above-paper" || exit 1; \
 	  $(PYTHON) benchmarks/bench_grid_records.py results/runs/C_$$s/records --name c_grid_$${s}_cpu_records \
-	      --workers 2 --runs-per-cell $(words $(SEEDS)) -p backbone $(C_BACKBONES) -p transforms $(C_SETS) || exit 1; \
+	      $(C_COST_ARGS) || exit 1; \
 	done
 	# the whole C grid (both scenes) costed from the same records, once both scenes have some
 	[ ! -d results/runs/C_samson/records ] || [ ! -d results/runs/C_synthetic-c/records ] || \
 	$(PYTHON) benchmarks/bench_grid_records.py results/runs/C_samson/records results/runs/C_synthetic-c/records \
-	    --name c_grid_cpu_records --workers 2 --runs-per-cell $(words $(SEEDS)) -p scene samson synthetic-c \
-	    -p backbone $(C_BACKBONES) -p transforms $(C_SETS)
+	    --name c_grid_cpu_records -p scene samson synthetic-c $(C_COST_ARGS)

@@ -403,10 +403,11 @@ def time_from_records(folder: str | os.PathLike | Sequence[str | os.PathLike], p
     keys = list(planned)
     folders = [folder] if isinstance(folder, (str, os.PathLike)) else list(folder)
     rows = []
-    for _, rec in (item for f in folders for item in iter_records(f)):
-        params = rec.get("params", {})
-        if "wall_time_s" in rec and all(k in params for k in keys):
-            rows.append({**{k: params[k] for k in keys}, "wall_time_s": float(rec["wall_time_s"])})
+    for records in folders:
+        for _, rec in iter_records(records):
+            params = rec.get("params", {})
+            if "wall_time_s" in rec and all(k in params for k in keys):
+                rows.append({**{k: params[k] for k in keys}, "wall_time_s": float(rec["wall_time_s"])})
     done = pd.DataFrame(rows, columns=[*keys, "wall_time_s"])
     cells = pd.DataFrame(expand_grid(dict(planned)), columns=keys)
     inside = done.merge(cells, on=keys, how="inner")

@@ -152,8 +152,7 @@ atomic_write_text(stem.with_suffix(".md"), (
     "notebooks/07_ablation_augmentation_pairs.ipynb out.ipynb` with the parameters above.\n"
     "\n## Against no augmentation, paired by seed (OA points)\n\n"
     + to_markdown(vs_none.round(2).reset_index(names="transforms")) + "\n"))
-fig_matrix.savefig(stem.with_suffix(".png"), dpi=120, bbox_inches="tight")
-fig_gain.savefig(stem.with_name(stem.name + "_gain.png"), dpi=120, bbox_inches="tight")
+plots.save_figures({stem.name: fig_matrix, f"{stem.name}_gain": fig_gain}, tables_dir)  # whole PNGs or none
 print(f"wrote {stem}.csv/.md")
 
 # %% [markdown]
