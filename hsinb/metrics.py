@@ -1,5 +1,5 @@
 """Numbers from predictions: classification (OA, AA, per-class accuracy, Cohen's kappa,
-confusion matrix) and regression (R², MAE, RMSE). Inputs are NumPy arrays or tensors;
+confusion matrix), regression (R², MAE, RMSE) and spectra (spectral angle). Inputs are NumPy arrays or tensors;
 class indices are 0-based."""
 
 from __future__ import annotations
@@ -93,3 +93,20 @@ def regression_metrics(y_true, y_pred) -> dict:
         "MAE": mean_absolute_error(y_true, y_pred),
         "RMSE": root_mean_squared_error(y_true, y_pred),
     }
+
+
+def spectral_angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Spectral angle in degrees between spectra along the last axis, (...) float64.
+
+    Computed as ``2 atan2(|u - v|, |u + v|)`` with u, v the unit vectors (exact to rounding
+    also for nearly parallel spectra, unlike ``arccos``); NaN where a spectrum is all zero.
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    na = np.linalg.norm(a, axis=-1, keepdims=True)
+    nb = np.linalg.norm(b, axis=-1, keepdims=True)
+    ok = (na[..., 0] > 0) & (nb[..., 0] > 0)
+    u = a / np.where(na > 0, na, 1.0)
+    v = b / np.where(nb > 0, nb, 1.0)
+    ang = 2.0 * np.arctan2(np.linalg.norm(u - v, axis=-1), np.linalg.norm(u + v, axis=-1))
+    return np.where(ok, np.degrees(ang), np.nan)

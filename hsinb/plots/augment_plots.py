@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ..errors import ShapeMismatchError, check_choice
+from ..metrics import spectral_angle_deg  # noqa: F401  (a metric; re-exported for the explorers)
 from ..scenes.scene import Scene
 from ..views import (
     CANONICAL_ORDER,
@@ -100,23 +101,6 @@ def centre_spectra(batch: np.ndarray) -> np.ndarray:
         return batch
     p_r, p_c = batch.shape[-2], batch.shape[-1]
     return batch[..., p_r // 2, p_c // 2]
-
-
-def spectral_angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Spectral angle in degrees between spectra along the last axis, (...) float64.
-
-    Computed as ``2 atan2(|u - v|, |u + v|)`` with u, v the unit vectors (exact to rounding
-    also for nearly parallel spectra, unlike ``arccos``); NaN where a spectrum is all zero.
-    """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    na = np.linalg.norm(a, axis=-1, keepdims=True)
-    nb = np.linalg.norm(b, axis=-1, keepdims=True)
-    ok = (na[..., 0] > 0) & (nb[..., 0] > 0)
-    u = a / np.where(na > 0, na, 1.0)
-    v = b / np.where(nb > 0, nb, 1.0)
-    ang = 2.0 * np.arctan2(np.linalg.norm(u - v, axis=-1), np.linalg.norm(u + v, axis=-1))
-    return np.where(ok, np.degrees(ang), np.nan)
 
 
 def relative_change(before: np.ndarray, after: np.ndarray) -> np.ndarray:

@@ -148,7 +148,7 @@ def endmember_angles(scene):
     their abundances apart from the spectra alone."""
     import pandas as pd
 
-    from .augment_plots import spectral_angle_deg
+    from ..metrics import spectral_angle_deg
 
     if scene.endmembers is None:
         raise ValueError(f"{scene.display_name} has no endmembers")

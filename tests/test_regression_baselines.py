@@ -1,0 +1,100 @@
+"""Method C's classical baselines: the same test tiles as a C run, tile-mean features, and
+metrics that an independent computation reproduces."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.linear_model import Ridge
+
+from hsinb.errors import UnknownNameError
+from hsinb.metrics import r2_score
+from hsinb.protocols.method_c import MethodCConfig, run_method_c, tile_samples, tile_split
+from hsinb.protocols.regression_baselines import (
+    BASELINES_C,
+    FAIR_BASELINES,
+    ORACLE_BASELINES,
+    run_regression_baseline,
+    tile_mean_spectra,
+    to_simplex,
+)
+from hsinb.scenes.scene import Scene
+
+
+def _scene(h=40, w=40, b=30, e=3, seed=0, brightness=1.0):
+    """Smooth abundances (tile means spread over the simplex), a linear mixture and noise."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
+    logits = np.stack([np.sin(3 * yy + k) + np.cos(4 * xx * (k + 1)) for k in range(e)], axis=-1)
+    a = np.exp(2 * logits) / np.exp(2 * logits).sum(-1, keepdims=True)
+    m = rng.random((e, b)) + 0.2
+    cube = brightness * (a @ m) + 0.005 * rng.standard_normal((h, w, b))
+    return Scene(name="tiny-mix-sim", cube=cube.astype(np.float32), labels=a.argmax(2) + 1,
+                 class_names=["a", "b", "c"], wavelengths=np.linspace(400, 900, b),
+                 abundances=a.astype(np.float32), endmembers=m.T.astype(np.float32), simulated=True,
+                 units="reflectance")
+
+
+def test_tile_means_and_simplex_projection():
+    s = _scene()
+    x = tile_mean_spectra(s.cube, 8)
+    assert x.shape == (25, 30)
+    np.testing.assert_allclose(x[1 * 5 + 3], s.cube[8:16, 24:32].mean((0, 1)), rtol=1e-5)
+    p = to_simplex(np.array([[0.5, -0.2, 1.5], [-1.0, -1.0, -1.0]]))
+    np.testing.assert_allclose(p, [[0.25, 0.0, 0.75], [1 / 3, 1 / 3, 1 / 3]])
+
+
+def test_baselines_use_the_c_runs_test_tiles_and_reproduce_their_metrics():
+    s = _scene()
+    c_run = run_method_c(s, MethodCConfig(backbone="luo", patch=8, transforms="none", epochs=1), seed=3,
+                         progress=False)
+    ridge = run_regression_baseline(s, "ridge", 3, patch=8)
+    np.testing.assert_array_equal(ridge["test_tiles"], c_run["test_tiles"])
+    np.testing.assert_array_equal(ridge["test_tiles"], np.flatnonzero(tile_split(25, 0.3, 3)))
+    np.testing.assert_allclose(ridge["targets"], c_run["targets"], rtol=1e-6)
+    # an independent ridge at the chosen penalty (features standardised on the training tiles)
+    x = tile_mean_spectra(s.cube, 8)
+    test = tile_split(25, 0.3, 3)
+    mu, sd = x[~test].mean(0), x[~test].std(0)
+    y = ridge["targets"]
+    y_all = tile_samples(s.cube, s.abundances, 8)[1].numpy()
+    ref = Ridge(alpha=ridge["info"]["ridge_alpha"]).fit((x[~test] - mu) / sd, y_all[~test])
+    want = to_simplex(ref.predict((x[test] - mu) / sd))
+    np.testing.assert_allclose(ridge["predictions"], want, atol=1e-6)
+    assert ridge["metrics"]["R2"] == pytest.approx(r2_score(y, want))
+    assert ridge["metrics"]["MAE_sum"] == pytest.approx(3 * np.abs(y - want).mean())
+
+
+def test_every_baseline_runs_and_linear_ones_fit_a_linear_scene():
+    s = _scene()
+    out = {b: run_regression_baseline(s, b, 0, patch=8) for b in BASELINES_C}
+    for b, r in out.items():
+        assert r["predictions"].shape == r["targets"].shape, b
+        np.testing.assert_allclose(r["predictions"].sum(1), 1.0, atol=1e-9)
+    assert out["ridge"]["metrics"]["R2"] > 0.9 and out["pls"]["metrics"]["R2"] > 0.9
+    assert out["fcls_reference"]["metrics"]["R2"] > 0.99  # the true endmembers of a linear mixture
+    assert set(ORACLE_BASELINES) | set(FAIR_BASELINES) == set(BASELINES_C)
+
+
+def test_nnls_unmixing_is_brightness_free_and_fcls_is_not():
+    s = _scene(brightness=2.0)
+    assert run_regression_baseline(s, "nnls_reference", 0, patch=8)["metrics"]["R2"] > 0.99
+    assert run_regression_baseline(s, "fcls_reference", 0, patch=8)["metrics"]["R2"] < 0.9
+
+
+def test_baseline_task_writes_a_record_with_its_test_tiles(tmp_path):
+    from hsinb.protocols.regression_baselines import regression_baseline_task
+
+    path = tmp_path / "r.json"
+    rec = regression_baseline_task(scene="synthetic-c", baseline="nnls_vca", seed=1, record_path=str(path))
+    saved = json.loads(path.read_text())
+    assert saved["params"]["baseline"] == "nnls_vca" and saved["metrics"]["R2"] == rec["metrics"]["R2"]
+    assert saved["extra"]["test_tiles"] == np.flatnonzero(tile_split(100, 0.3, 1)).tolist()
+    assert len(saved["extra"]["endmember_angle_deg"]) == 4
+
+
+def test_unknown_baseline_is_named():
+    with pytest.raises(UnknownNameError, match="ridge"):
+        run_regression_baseline(_scene(), "lasso", 0, patch=8)
