@@ -152,6 +152,18 @@ grid-c:  # C1-C4: 5 backbones x 4 transform sets x 5 seeds per scene; a first, u
 	  fi; \
 	done
 
+# the classical baselines (ridge, PLS, VCA/reference unmixing) on the same test tiles and seeds: seconds a run
+C_BASELINE_TASK := hsinb.protocols.regression_baselines:regression_baseline_task
+C_BASELINES := ridge pls fcls_vca nnls_vca fcls_reference nnls_reference
+.PHONY: grid-c-baselines
+grid-c-baselines:
+	for s in $(C_SCENES); do \
+	  $(PYTHON) -m hsinb.cli grid $(C_BASELINE_TASK) results/runs/C_$${s}_baselines --workers 2 \
+	      -p scene $$s -p baseline $(C_BASELINES) -p seed $(SEEDS) || exit 1; \
+	done
+	$(PYTHON) -m hsinb.cli grid $(C_BASELINE_TASK) results/runs/C_sweep_synthetic-c-val_baselines --workers 2 \
+	    -p scene synthetic-c -p scene_seed 1 -p baseline $(C_BASELINES) -p seed 0 1 2
+
 C_FIGURES := $(CURDIR)/results/figures
 figures-c:  # notebook 06's figures, each folder with the record of its run: Samson's best cell (Varahagiri
 	# baseline, seed 0), the same on synthetic-c, and a quick run on the validation draw for its endmember angles
@@ -166,24 +178,26 @@ figures-c:  # notebook 06's figures, each folder with the record of its run: Sam
 	    --cwd notebooks -p scene synthetic-c -p scene_seed 1 -p quick True \
 	    -p figures_dir $(C_FIGURES)/C_synthetic-c-val_quick
 
-C_TABLE_NOTE := The baseline rows (transforms none) train without the contrastive term (alpha 0) whatever alpha they list. R2 is the mean over endmembers of each endmember's R2 over the test tiles; MAE is the mean absolute error per endmember and MAE_sum its sum over endmembers (paper C defines neither). Each seed draws its own 30 % of whole tiles as the test set, so the spread covers the split and the initialisation. Mean ± std over training seeds (n).
+C_TABLE_NOTE := The rows "classical: ..." are our classical baselines on the same test tiles and seeds (hsinb.protocols.regression_baselines): ridge and PLS from the tile-mean spectrum, fitted on the training tiles (penalty or components by cross-validation on them); unmixing with no labels, endmembers by VCA or the scene's reference endmembers (*_reference: given the true endmembers, an oracle), FCLS or sum-normalised NNLS per pixel, tile means. The rows with transforms none train without the contrastive term (alpha 0) whatever alpha they list. R2 is the mean over endmembers of each endmember's R2 over the test tiles; MAE is the mean absolute error per endmember and MAE_sum its sum over endmembers (paper C defines neither). Each seed draws its own 30 % of whole tiles as the test set, so the spread covers the split and the initialisation. Mean ± std over training seeds (n).
 # the cells and plan that bench_grid_records.py costs a C grid by, from its records
 C_COST_ARGS := --workers 2 --runs-per-cell $(words $(SEEDS)) -p backbone $(C_BACKBONES) -p transforms $(C_SETS)
 tables-c:
 	[ ! -d results/runs/C_sweep_synthetic-c-val/records ] || \
 	$(PYTHON) -m hsinb.cli aggregate results/runs/C_sweep_synthetic-c-val/records --by transforms alpha radius tau \
 	    --metrics R2 MAE --digits 3 --out results/tables/C_sweep_synthetic-c-val \
+	    $$([ -d results/runs/C_sweep_synthetic-c-val_baselines/records ] && echo --baselines results/runs/C_sweep_synthetic-c-val_baselines/records) \
 	    --title "Method C: alpha and r on the VALIDATION draw of synthetic-c (scene seed 1), Luo backbone: R2 and MAE of tile mean abundances" \
 	    --note "The baseline rows (transforms none) train without the contrastive term whatever alpha, r and tau they list. Tau was fixed at 0.5 for cost; the one tau 1.0 row is a single probe, run before the sweep was cut. Mean ± std over 3 training seeds."
 	for s in $(C_SCENES); do \
 	  [ -d results/runs/C_$$s/records ] || continue; \
 	  paper=results/paper/C_tables1-2_synthetic-c.csv; tabs="C1-C2"; ptabs="1-2"; \
 	  [ $$s = samson ] && { paper=results/paper/C_tables3-4_samson.csv; tabs="C3-C4"; ptabs="3-4"; }; \
+	  base=""; [ -d results/runs/C_$${s}_baselines/records ] && base="--baselines results/runs/C_$${s}_baselines/records"; \
 	  $(PYTHON) -m hsinb.cli aggregate results/runs/C_$$s/records --by backbone transforms --metrics R2 MAE MAE_sum \
-	      --digits 3 --paper $$paper --out results/tables/C_$$s \
+	      --digits 3 --paper $$paper --out results/tables/C_$$s $$base \
 	      --title "$$tabs · Method C on $$s: R2 and MAE of tile mean abundances, ours vs paper C tables $$ptabs (value ± std as published)" \
 	      --note "$(C_TABLE_NOTE)" || exit 1; \
-	  $(PYTHON) -m hsinb.cli check-c results/runs/C_$$s/records --paper $$paper --out results/tables/C_$${s}_checks \
+	  $(PYTHON) -m hsinb.cli check-c results/runs/C_$$s/records --paper $$paper --out results/tables/C_$${s}_checks $$base \
 	      --title "$$tabs checks · Method C on $$s: paper C's claims (ordering, best backbone) and at-or-above-paper" || exit 1; \
 	  $(PYTHON) benchmarks/bench_grid_records.py results/runs/C_$$s/records --name c_grid_$${s}_cpu_records \
 	      $(C_COST_ARGS) || exit 1; \

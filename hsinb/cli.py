@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--paper", required=True, help="e.g. results/paper/C_tables3-4_samson.csv")
     k.add_argument("--out", required=True, help="output stem: writes <out>.md")
     k.add_argument("--title", default="")
+    k.add_argument("--baselines", help="records of the classical baselines on the same test tiles "
+                   "(hsinb.protocols.regression_baselines): adds the paired comparison with the best one")
     a = sub.add_parser("aggregate", help="mean ± std tables from run records")
     a.add_argument("records")
     a.add_argument("--by", nargs="+", required=True)
@@ -71,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--digits", type=int, default=1)
     a.add_argument("--paper", help="CSV of published values with the --by columns and metric columns")
     a.add_argument("--out", required=True, help="output stem: writes <out>.csv and <out>.md")
+    a.add_argument("--baselines", help="records of classical baselines (one run per value of their 'baseline' "
+                   "parameter and seed): their rows are added below the table")
     a.add_argument("--note", default="")
     a.add_argument("--title", default="", help="a heading for the Markdown table")
     args = ap.parse_args(argv)
@@ -132,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
         agg = aggregate(runs, by, args.metrics, args.scale)
         paper = pd.read_csv(args.paper) if args.paper else None
         table = format_table(agg, by, args.metrics, paper, args.digits)
+        if args.baselines:
+            from .grid import append_baselines
+
+            table = append_baselines(table, collect(args.baselines), by, args.metrics, digits=args.digits,
+                                     scale=args.scale)
         if "scene" in table and table["scene"].astype(str).str.endswith("-sim").any():
             args.note = ("Scenes named *-sim are SIMULATED stand-ins (real label map, simulated "
                          "spectra): their numbers are not numbers for the real scenes. " + args.note)
@@ -152,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
 
         command = "hsinb " + " ".join(shlex.quote(x) for x in argv)
         try:
-            md = claims_report(collect(args.records), pd.read_csv(args.paper), args.title, command)
+            baselines = collect(args.baselines) if args.baselines else None
+            md = claims_report(collect(args.records), pd.read_csv(args.paper), args.title, command,
+                               baselines=baselines)
         except UnknownParameterError as err:
             raise SystemExit(f"check-c: {err}") from err
         print(f"wrote {atomic_write_text(f'{args.out}.md', md)}")

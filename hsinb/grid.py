@@ -362,9 +362,17 @@ def _run_one(notebook: str, out: str, key: str, params: dict[str, Any], kernel_n
 
 
 # ----------------------------------------------------------------------------- aggregation
+def split_fingerprint(indices: Sequence[int]) -> str:
+    """A short hash of a run's test indices (e.g. its ``test_tiles``): two runs with the same
+    fingerprint were tested on the same samples."""
+    return hashlib.sha1(json.dumps([int(i) for i in indices]).encode()).hexdigest()[:12]
+
+
 def collect(folder: str | os.PathLike):
     """One row per record under ``folder``: its parameters and its scalar metrics (their
-    column names are kept in ``.attrs["metric_columns"]``)."""
+    column names are kept in ``.attrs["metric_columns"]``). A record that lists its
+    ``test_tiles`` gets their :func:`split_fingerprint` in ``_test_tiles``, so that runs
+    compared by seed can be checked to share their test samples."""
     import pandas as pd
 
     rows, metric_columns = [], set()
@@ -376,6 +384,9 @@ def collect(folder: str | os.PathLike):
         metric_columns.update(metrics)
         row.update(metrics)
         row["_record"] = str(path)
+        tiles = (rec.get("extra") or {}).get("test_tiles")
+        if isinstance(tiles, list):
+            row["_test_tiles"] = split_fingerprint(tiles)
         rows.append(row)
     runs = pd.DataFrame(rows)
     runs.attrs["metric_columns"] = sorted(metric_columns)
@@ -480,6 +491,33 @@ def format_table(agg, by: Sequence[str], metrics: Sequence[str], paper=None, dig
                 cols.append(f"{m} (paper)")
         table = table[[*cols, "n"]]
     return pd.DataFrame(table)
+
+
+def append_baselines(table, baselines, by: Sequence[str], metrics: Sequence[str], *, digits: int = 1,
+                     column: str = "baseline", scale: float = 1.0):
+    """``table`` (from :func:`format_table`) with one row per value of ``column`` in the
+    ``baselines`` runs (e.g. classical baselines recorded in another folder) below it: the
+    name, marked "classical: ", in the first of the ``by`` columns other than ``scene``, the
+    scene where there is a ``scene`` column, "—" elsewhere, and the same "mean ± std" cells.
+    A metric the baselines lack is left empty."""
+    import pandas as pd
+
+    if column not in baselines.columns:
+        raise UnknownParameterError(f"the baseline records have no parameter {column!r}; "
+                                    f"columns: {list(baselines.columns)}")
+    have = [m for m in metrics if m in baselines.columns]
+    agg = aggregate(baselines, [column], have, scale)
+    rows = format_table(agg, [column], have, digits=digits)
+    extra = pd.DataFrame({c: "—" for c in by}, index=rows.index)
+    label = next((c for c in by if c != "scene"), by[0])
+    extra[label] = "classical: " + rows[column].astype(str)
+    if "scene" in by and "scene" in baselines.columns:
+        scenes = baselines.groupby(column)["scene"].first()
+        extra["scene"] = rows[column].map(scenes).to_numpy()
+    for m in have:
+        extra[m] = rows[m]
+    extra["n"] = rows["n"]
+    return pd.concat([table, extra], ignore_index=True)[list(table.columns)]
 
 
 def to_markdown(table) -> str:

@@ -233,3 +233,57 @@ def test_grid_verdict_reads_the_grid_layout_and_names_unknown_scenes(tmp_path):
     assert "R2 in 1 of 1 cells" in md  # 0.5 >= 0.43 against the one paper cell
     with pytest.raises(UnknownParameterError, match="paviaU"):
         grid_verdict("paviaU", tmp_path)
+
+
+def _write_runs(folder, rows):
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, (params, metrics, tiles) in enumerate(rows):
+        rec = {"params": params, "metrics": metrics, "extra": {"test_tiles": tiles}}
+        (folder / f"r{i}.json").write_text(json.dumps(rec))
+
+
+def test_backbones_are_paired_with_the_best_fair_baseline_on_the_same_tiles(tmp_path):
+    from hsinb.grid import collect
+    from hsinb.protocols.method_c_checks import against_baseline, best_baseline
+
+    tiles = {s: [s, s + 3] for s in range(4)}
+    _write_runs(tmp_path / "c", [({"backbone": "luo", "transforms": "none", "seed": s},
+                                  {"R2": 0.80 + 0.01 * s, "MAE": 0.10}, tiles[s]) for s in range(4)])
+    _write_runs(tmp_path / "b", [({"baseline": b, "seed": s}, {"R2": v + 0.01 * s + 0.001 * (s % 2), "MAE": 0.05},
+                                  tiles[s]) for s in range(4)
+                                 for b, v in (("ridge", 0.90), ("pls", 0.85), ("nnls_reference", 0.99))])
+    runs, base = collect(tmp_path / "c"), collect(tmp_path / "b")
+    assert best_baseline(base, "R2") == "ridge"  # the oracle (reference endmembers) is never chosen
+    paired = against_baseline(runs, base, ("R2", "MAE")).set_index("metric")
+    assert paired.loc["R2", "backbone − baseline"] == pytest.approx(-0.1 - 0.0005, abs=1e-9)
+    assert paired.loc["R2", "beyond_t95"] and not paired.loc["R2", "better"]
+    assert paired.loc["MAE", "backbone − baseline"] == pytest.approx(0.05) and not paired.loc["MAE", "better"]
+    # a baseline tested on other tiles than the backbone at one seed is refused, by name
+    _write_runs(tmp_path / "b2", [({"baseline": "ridge", "seed": s}, {"R2": 0.9, "MAE": 0.05},
+                                   tiles[s] if s else [7, 8]) for s in range(4)])
+    with pytest.raises(UnknownParameterError, match="other tiles at seed 0"):
+        against_baseline(runs, collect(tmp_path / "b2"), ("R2",))
+
+
+def test_c_table_and_check_carry_the_baselines_rows(tmp_path):
+    from hsinb.cli import main
+
+    _write_runs(tmp_path / "c", [({"scene": "samson", "backbone": "luo", "transforms": t, "seed": s},
+                                  {"R2": 0.8 + 0.01 * s, "MAE": 0.1, "MAE_sum": 0.3}, [s]) for s in range(3)
+                                 for t in ("none", "spectral")])
+    _write_runs(tmp_path / "b", [({"scene": "samson", "baseline": "ridge", "seed": s},
+                                  {"R2": 0.95, "MAE": 0.04, "MAE_sum": 0.12}, [s]) for s in range(3)])
+    paper = tmp_path / "paper.csv"
+    paper.write_text("transforms,backbone,R2,MAE\nnone,luo,0.43,0.31\n")
+    assert main(["aggregate", str(tmp_path / "c"), "--by", "backbone", "transforms", "--metrics", "R2", "MAE",
+                 "--digits", "3", "--paper", str(paper), "--out", str(tmp_path / "t"),
+                 "--baselines", str(tmp_path / "b")]) == 0
+    md = (tmp_path / "t.md").read_text()
+    assert "| samson | classical: ridge | — | 0.950 ± 0.000 |  | 0.040 ± 0.000 |  | 3 |" in md
+    assert main(["check-c", str(tmp_path / "c"), "--paper", str(paper), "--out", str(tmp_path / "k"),
+                 "--baselines", str(tmp_path / "b")]) == 0
+    md = (tmp_path / "k.md").read_text()
+    assert "best fair baseline of each metric (R2: ridge, MAE: ridge" in md
+    assert "of 4 (backbone, set, metric) cells, 0 are better than the baseline" in md

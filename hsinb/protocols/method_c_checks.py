@@ -9,6 +9,9 @@
    (Varahagiri) is the best backbone, in every transform set.
 3. **Our reproduction criterion** (issue, not the paper): every cell at least as good as
    the paper's (R² ≥, MAE ≤).
+4. **The classical baselines** (ours, :mod:`hsinb.protocols.regression_baselines`): each
+   backbone and transform set against the best fair classical baseline (ridge, PLS or
+   unmixing with extracted endmembers), paired by seed on the same test tiles.
 
 Both work on the output of :func:`hsinb.grid.aggregate` grouped by ``backbone`` and
 ``transforms`` (columns ``<metric>_mean``, ``<metric>_std``, ``n``).
@@ -19,7 +22,8 @@ from __future__ import annotations
 from ..errors import UnknownParameterError
 
 __all__ = ["TRANSFORM_ORDER", "HIGHER_IS_BETTER", "PAPER_BEST_BACKBONE", "ordering_check", "best_backbone",
-           "paired_gains", "paper_gap", "claims_report", "PAPER_TABLES", "grid_verdict"]
+           "paired_gains", "paper_gap", "claims_report", "PAPER_TABLES", "grid_verdict", "baseline_summary",
+           "against_baseline"]
 
 #: paper C's columns, in the order its results claim they improve
 TRANSFORM_ORDER = ("none", "spectral", "spatial", "spectral+spatial")
@@ -166,16 +170,115 @@ def paper_gap(agg, paper, metrics=("R2", "MAE"), against: dict[str, str] | None 
     return pd.DataFrame(rows)
 
 
+def baseline_summary(baselines, metrics=("R2", "MAE", "MAE_sum")):
+    """One row per classical baseline: seed mean and std of each metric, ``n``, and
+    ``oracle`` (given the reference endmembers, never chosen as the best)."""
+    import pandas as pd
+
+    from ..grid import aggregate
+    from .regression_baselines import BASELINES_C, ORACLE_BASELINES
+
+    have = [m for m in metrics if m in baselines.columns]
+    agg = aggregate(baselines, ["baseline"], have)
+    agg.insert(1, "oracle", agg["baseline"].isin(ORACLE_BASELINES))
+    listed = {b: i for i, b in enumerate(BASELINES_C)}
+    agg = agg.sort_values("baseline", key=lambda c: c.map(lambda b: listed.get(b, len(listed))), kind="stable")
+    return pd.DataFrame(agg).reset_index(drop=True)
+
+
+def best_baseline(baselines, metric: str = "R2") -> str:
+    """The fair classical baseline (not given the reference endmembers) with the best seed
+    mean of ``metric``. Chosen on the test tiles' seed means, so it favours the baselines."""
+    from .regression_baselines import FAIR_BASELINES
+
+    fair = baselines[baselines["baseline"].isin(FAIR_BASELINES)]
+    if fair.empty:
+        raise UnknownParameterError(f"no fair baseline among the records (need one of {list(FAIR_BASELINES)})")
+    means = fair.groupby("baseline")[metric].mean()
+    return str(means.idxmax() if HIGHER_IS_BETTER[metric] else means.idxmin())
+
+
+def against_baseline(runs, baselines, metrics=("R2", "MAE")):
+    """Each (backbone, transform set) against the best fair classical baseline of each
+    metric, paired by seed: the mean and standard error of the per-seed difference
+    backbone − baseline, n, ``better`` and ``beyond_t95`` (as :func:`paired_gains`).
+
+    Pairs must share their test tiles: when both records list them (``_test_tiles``), a pair
+    tested on other tiles is an :class:`UnknownParameterError` naming it."""
+    import numpy as np
+    import pandas as pd
+    from scipy.stats import t as student_t
+
+    rows = []
+    for metric in metrics:
+        if metric not in HIGHER_IS_BETTER:
+            raise UnknownParameterError(f"unknown metric {metric!r}; known: {', '.join(HIGHER_IS_BETTER)}")
+        sign = 1.0 if HIGHER_IS_BETTER[metric] else -1.0
+        name = best_baseline(baselines, metric)
+        base = baselines[baselines["baseline"] == name].set_index("seed")
+        if base.index.duplicated().any():
+            raise UnknownParameterError(f"baseline {name!r} has two runs of one seed; give one setting per folder")
+        for (backbone, t), group in runs.groupby(["backbone", "transforms"], sort=True):
+            group = group[group["seed"].isin(base.index)]
+            if group.empty:
+                continue
+            if "_test_tiles" in group.columns and "_test_tiles" in base.columns:
+                other = group["_test_tiles"].to_numpy() != base.loc[group["seed"], "_test_tiles"].to_numpy()
+                if other.any():
+                    seed = group["seed"].to_numpy()[other][0]
+                    raise UnknownParameterError(f"{backbone}/{t} and baseline {name!r} were tested on other tiles at "
+                                                f"seed {seed}: compare runs of one tile split (scene, patch, "
+                                                "test_fraction)")
+            diff = group[metric].to_numpy(float) - base.loc[group["seed"], metric].to_numpy(float)
+            n = len(diff)
+            se = float(diff.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
+            mean = float(diff.mean())
+            critical = float(student_t.ppf(0.975, max(n - 1, 1)))
+            rows.append({"backbone": backbone, "transforms": t, "metric": metric, "baseline": name,
+                         "backbone − baseline": mean, "se": se, "n": n, "better": bool(sign * mean > 0),
+                         "beyond_t95": bool(n > 1 and abs(mean) > critical * se)})
+    order = {t: i for i, t in enumerate(TRANSFORM_ORDER)}
+    out = pd.DataFrame(rows, columns=["backbone", "transforms", "metric", "baseline", "backbone − baseline", "se",
+                                      "n", "better", "beyond_t95"])
+    rank = {"metric": {m: i for i, m in enumerate(metrics)}, "transforms": order}
+    return out.sort_values(["metric", "backbone", "transforms"], key=lambda c: c.map(rank[c.name]) if c.name in rank
+                           else c, kind="stable").reset_index(drop=True)
+
+
+def _baseline_section(runs, baselines) -> str:
+    from ..grid import to_markdown
+
+    summary = baseline_summary(baselines)
+    paired = against_baseline(runs, baselines, ("R2", "MAE"))
+    better = paired[paired["better"] & paired["beyond_t95"]]
+    worse = paired[~paired["better"] & paired["beyond_t95"]]
+    names = ", ".join(f"{m}: {best_baseline(baselines, m)}" for m in ("R2", "MAE"))
+    r2 = paired[paired["metric"] == "R2"]
+    above = int(r2["better"].sum())
+    return ("Against the classical baselines (ours; `hsinb.protocols.regression_baselines`: ridge and PLS on "
+            "tile-mean spectra, fitted on the training tiles; VCA or reference endmembers with FCLS or "
+            "sum-normalised NNLS per pixel, no labels), on the same test tiles and seeds. The baselines given "
+            "the reference endmembers (oracle) are shown, never paired.\n\n"
+            f"{to_markdown(summary.round(4))}\n"
+            f"Each backbone and transform set against the best fair baseline of each metric ({names}; chosen on "
+            "its seed mean over the test tiles, which favours the baseline), paired by seed: of "
+            f"{len(paired)} (backbone, set, metric) cells, {len(better)} are better than the baseline beyond "
+            f"t(0.975, n − 1) standard errors and {len(worse)} worse; on R2, {above} of {len(r2)} cells have "
+            f"a seed mean above it.\n\n{to_markdown(paired.round(4))}\n")
+
+
 #: settings that must be the same in every run of one check (else the cells mix setups)
 SETTINGS = ("scene", "scene_seed", "radius", "tau", "epochs", "lr", "patch", "train_on", "abundance_layout",
             "grad_clip")
 
 
-def claims_report(runs, paper, title: str = "", command: str = "") -> str:
+def claims_report(runs, paper, title: str = "", command: str = "", baselines=None) -> str:
     """Markdown with both verdicts for the records ``runs`` (from :func:`hsinb.grid.collect`)
     against ``paper`` (a paper C table). Records that mix settings are refused
     (:class:`UnknownParameterError` naming them). Our MAE summed over endmembers
-    (``MAE_sum``), when recorded, is also compared with the paper's MAE."""
+    (``MAE_sum``), when recorded, is also compared with the paper's MAE. ``baselines``
+    (records of :mod:`~hsinb.protocols.regression_baselines`) add the comparison with the
+    classical baselines on the same test tiles."""
     import pandas as pd
 
     from ..grid import aggregate, constant_parameters, to_markdown
@@ -222,6 +325,7 @@ def claims_report(runs, paper, title: str = "", command: str = "") -> str:
             f"Our reproduction criterion, at least as good as the paper ({len(ran)} of {len(gap)} paper cells "
             f"run): R2 in {wins('R2')} of {len(ran)} cells, MAE in {wins('MAE')} of {len(ran)}{mae_sum}."
             f"\n\n{to_markdown(gap.round(4))}\n"
+            + (_baseline_section(runs, baselines) if baselines is not None and len(baselines) else "")
             + (f"Produced by: `{command}`\n" if command else ""))
 
 
@@ -244,6 +348,8 @@ def grid_verdict(scene: str, results=None) -> str | None:
     runs = collect(records) if records.is_dir() else pd.DataFrame()
     if runs.empty:
         return None
+    base = results / "runs" / f"C_{scene}_baselines" / "records"
+    baselines = collect(base) if base.is_dir() else None
     paper = results / "paper" / PAPER_TABLES[scene]
     return (f"### Method C on {scene}: {len(runs)} runs of the grid\n\n"
-            + claims_report(runs, pd.read_csv(paper)))
+            + claims_report(runs, pd.read_csv(paper), baselines=baselines))
