@@ -178,7 +178,7 @@ figures-c:  # notebook 06's figures, each folder with the record of its run: Sam
 	    --cwd notebooks -p scene synthetic-c -p scene_seed 1 -p quick True \
 	    -p figures_dir $(C_FIGURES)/C_synthetic-c-val_quick
 
-C_TABLE_NOTE := The rows "classical: ..." are our classical baselines on the same test tiles and seeds (hsinb.protocols.regression_baselines): ridge and PLS from the tile-mean spectrum, fitted on the training tiles (penalty or components by cross-validation on them); unmixing with no labels, endmembers by VCA or the scene's reference endmembers (*_reference: given the true endmembers, an oracle), FCLS or sum-normalised NNLS per pixel, tile means. The rows with transforms none train without the contrastive term (alpha 0) whatever alpha they list. R2 is the mean over endmembers of each endmember's R2 over the test tiles; MAE is the mean absolute error per endmember and MAE_sum its sum over endmembers (paper C defines neither). Each seed draws its own 30 % of whole tiles as the test set, so the spread covers the split and the initialisation. Mean ± std over training seeds (n).
+C_TABLE_NOTE := The rows named classical are our baselines on the same test tiles and seeds (hsinb.protocols.regression_baselines): ridge and PLS from the tile-mean spectrum, fitted on the training tiles (penalty or components by cross-validation on them); unmixing with no labels, endmembers by VCA or the scene's reference endmembers (*_reference: given the true endmembers, an oracle), FCLS or sum-normalised NNLS per pixel, tile means. The rows with transforms none train without the contrastive term (alpha 0) whatever alpha they list. R2 is the mean over endmembers of each endmember's R2 over the test tiles; MAE is the mean absolute error per endmember and MAE_sum its sum over endmembers (paper C defines neither). Each seed draws its own 30 % of whole tiles as the test set, so the spread covers the split and the initialisation. Mean ± std over training seeds (n).
 # the cells and plan that bench_grid_records.py costs a C grid by, from its records
 C_COST_ARGS := --workers 2 --runs-per-cell $(words $(SEEDS)) -p backbone $(C_BACKBONES) -p transforms $(C_SETS)
 tables-c:
@@ -202,6 +202,11 @@ tables-c:
 	  $(PYTHON) benchmarks/bench_grid_records.py results/runs/C_$$s/records --name c_grid_$${s}_cpu_records \
 	      $(C_COST_ARGS) || exit 1; \
 	done
+	# the classical baselines' cost (seconds a run, loading the scene included) from their records
+	[ ! -d results/runs/C_samson_baselines/records ] || [ ! -d results/runs/C_synthetic-c_baselines/records ] || \
+	$(PYTHON) benchmarks/bench_grid_records.py results/runs/C_samson_baselines/records \
+	    results/runs/C_synthetic-c_baselines/records --name c_baselines_cpu_records --workers 2 \
+	    --runs-per-cell $(words $(SEEDS)) -p scene samson synthetic-c -p baseline $(C_BASELINES)
 	# the whole C grid (both scenes) costed from the same records, once both scenes have some
 	[ ! -d results/runs/C_samson/records ] || [ ! -d results/runs/C_synthetic-c/records ] || \
 	$(PYTHON) benchmarks/bench_grid_records.py results/runs/C_samson/records results/runs/C_synthetic-c/records \
