@@ -98,3 +98,16 @@ def test_baseline_task_writes_a_record_with_its_test_tiles(tmp_path):
 def test_unknown_baseline_is_named():
     with pytest.raises(UnknownNameError, match="ridge"):
         run_regression_baseline(_scene(), "lasso", 0, patch=8)
+
+
+def test_run_baselines_share_one_split_and_the_best_fair_one_is_never_an_oracle():
+    from hsinb.protocols.regression_baselines import best_fair_baseline, run_baselines
+
+    s = _scene()
+    out = run_baselines(s, 2, patch=8)
+    assert list(out) == list(BASELINES_C)
+    assert len({tuple(r["test_tiles"]) for r in out.values()}) == 1
+    assert out["fcls_reference"]["metrics"]["R2"] > out["ridge"]["metrics"]["R2"] - 1  # the oracle may win ...
+    assert best_fair_baseline(out) in FAIR_BASELINES  # ... but is never chosen
+    assert best_fair_baseline({"ridge": out["ridge"], "pls": out["pls"]}, "MAE") == min(
+        ("ridge", "pls"), key=lambda b: out[b]["metrics"]["MAE"])

@@ -15,7 +15,7 @@ Every figure's title carries ``scene.display_name`` (simulated scenes say so).
 
 from .ablation_plots import pair_matrix_heatmap
 from .explorer import explorer_figure, explorer_widget, scene_explorer
-from .regression_plots import prediction_scatter, tile_abundance_maps
+from .regression_plots import prediction_scatter, prediction_scatter_grid, tile_abundance_maps
 from .save import save_figures
 from .scene_plots import (
     CLASS_PALETTE,
@@ -43,7 +43,7 @@ from .stats import (
 from .training_plots import classification_maps, embedding_plot, learning_curves, pca_2d
 
 __all__ = [
-    "prediction_scatter", "tile_abundance_maps", "save_figures",
+    "prediction_scatter", "prediction_scatter_grid", "tile_abundance_maps", "save_figures",
     "pair_matrix_heatmap",
     "CLASS_PALETTE", "abundance_maps", "band_statistics", "band_stats", "central_window",
     "class_cmap", "class_colours", "class_mean_std", "endmember_angles", "class_pixel_counts", "class_spectra",

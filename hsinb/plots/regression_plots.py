@@ -48,3 +48,28 @@ def prediction_scatter(truth: np.ndarray, pred: np.ndarray, names: Sequence[str]
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def prediction_scatter_grid(truth: np.ndarray, predictions: dict[str, np.ndarray], names: Sequence[str],
+                            scores: dict[str, float] | None = None, title: str = "") -> Figure:
+    """Predicted vs reference abundance of the same samples for several models side by side:
+    one row per model (``predictions``: name -> (N, E)), one column per endmember, shared
+    axes, the identity line; ``scores`` (e.g. R² per model) go into the row labels."""
+    e = truth.shape[1]
+    fig, axes = plt.subplots(len(predictions), e, figsize=(2.6 * e, 2.6 * len(predictions)), squeeze=False,
+                             sharex=True, sharey=True)
+    for r, (model, pred) in enumerate(predictions.items()):
+        for k, ax in enumerate(axes[r]):
+            ax.scatter(truth[:, k], pred[:, k], s=10, alpha=0.7, color=f"C{r}")
+            ax.plot([0, 1], [0, 1], "k--", lw=0.8)
+            ax.set_xlim(0, 1)
+            ax.set_ylim(0, 1)
+            if r == 0:
+                ax.set_title(names[k] if k < len(names) else str(k), fontsize=9)
+            if r == len(predictions) - 1:
+                ax.set_xlabel("reference abundance")
+        score = f"\nR² {scores[model]:.3f}" if scores and model in scores else ""
+        axes[r, 0].set_ylabel(f"{model}{score}\npredicted abundance", fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

@@ -41,7 +41,8 @@ from ..models.unmixing import fcls, match_endmembers, nnls, vca
 from ..scenes.scene import Scene
 from .method_c import tile_grid, tile_samples, tile_split
 
-__all__ = ["BASELINES_C", "ORACLE_BASELINES", "FAIR_BASELINES", "tile_mean_spectra", "to_simplex", "run_regression_baseline", "regression_baseline_task"]
+__all__ = ["BASELINES_C", "ORACLE_BASELINES", "FAIR_BASELINES", "tile_mean_spectra", "to_simplex", "run_regression_baseline", "run_baselines",
+           "best_fair_baseline", "regression_baseline_task"]
 
 #: the classical baselines of the C tables, in the order the tables list them
 BASELINES_C = ("ridge", "pls", "fcls_vca", "nnls_vca", "fcls_reference", "nnls_reference")
@@ -142,6 +143,23 @@ def run_regression_baseline(scene: Scene, baseline: str, seed: int, *, patch: in
     metrics["MAE_sum"] = metrics["MAE"] * truth.shape[1]  # as method C records it
     return {"metrics": metrics, "predictions": pred, "targets": truth, "test_tiles": np.flatnonzero(test),
             "n_train": int((~test).sum()), "n_test": int(test.sum()), "info": info}
+
+
+def run_baselines(scene: Scene, seed: int, *, patch: int = 10, test_fraction: float = 0.3,
+                  baselines: tuple[str, ...] = BASELINES_C) -> dict[str, dict[str, Any]]:
+    """:func:`run_regression_baseline` of each of ``baselines`` on the same split (a second or
+    so each): name -> its result."""
+    return {b: run_regression_baseline(scene, b, seed, patch=patch, test_fraction=test_fraction) for b in baselines}
+
+
+def best_fair_baseline(results: dict[str, dict[str, Any]], metric: str = "R2") -> str:
+    """The name of the fair baseline (not an oracle) with the best ``metric`` among
+    ``results`` (from :func:`run_baselines`); R2 higher, errors lower is better."""
+    fair = [b for b in results if b in FAIR_BASELINES]
+    if not fair:
+        raise ShapeMismatchError(f"no fair baseline among {sorted(results)}; run one of {list(FAIR_BASELINES)}")
+    sign = 1.0 if metric == "R2" else -1.0
+    return max(fair, key=lambda b: sign * results[b]["metrics"][metric])
 
 
 def regression_baseline_task(scene: str = "synthetic-c", baseline: str = "ridge", seed: int = 0, patch: int = 10,
