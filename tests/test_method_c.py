@@ -109,7 +109,8 @@ def test_notebook_06_saves_its_figures(tmp_path, monkeypatch):
                                            "figures_dir": str(figures)},
                                cwd=str(notebook.parent), progress_bar=False, execution_timeout=300)
     saved = sorted(p.name for p in figures.iterdir())
-    assert saved == ["endmember_angles.csv", "learning_curves.png", "record.json", "scatter.png", "tile_maps.png"]
+    assert saved == ["endmember_angles.csv", "learning_curves.png", "record.json", "scatter.png",
+                     "scatter_vs_baseline.png", "tile_maps.png"]
     assert "Water" in (figures / "endmember_angles.csv").read_text()
 
 
