@@ -43,7 +43,7 @@ KS := 5 6 7 8 9 10
 SEEDS := 0 1 2 3 4
 A_SIM_BUDGET := -p pretrain_epochs 30 -p pretrain_steps_per_epoch 10 -p eval_pixels 10000
 A_REAL_BUDGET := -p width 32 -p pretrain_epochs 15 -p pretrain_steps_per_epoch 10
-A_TASK := hsinb.protocols.method_a:method_a_task
+A_TASK := hsinb.experiments.method_a:method_a_task
 A_METRICS := supervised_OA supervised_kappa linear_OA linear_kappa finetune_OA finetune_kappa svm_OA svm_kappa logreg_OA logreg_kappa
 REAL_SCENES := salinas_a indian_pines_subset samson
 
@@ -117,7 +117,7 @@ tables-a:
 	done; done
 
 # ---------------------------------------------------------------------------- method C
-C_TASK := hsinb.protocols.method_c:method_c_task
+C_TASK := hsinb.experiments.method_c:method_c_task
 C_BACKBONES := luo hamida li atik varahagiri
 C_RUN_ORDER := luo atik varahagiri li hamida  # grid-c runs the cheapest backbones first (Samson records), so a part-run grid has whole rows
 ifneq ($(sort $(C_RUN_ORDER)),$(sort $(C_BACKBONES)))
@@ -153,7 +153,7 @@ grid-c:  # C1-C4: 5 backbones x 4 transform sets x 5 seeds per scene; a first, u
 	done
 
 # the classical baselines (ridge, PLS, VCA/reference unmixing) on the same test tiles and seeds: seconds a run
-C_BASELINE_TASK := hsinb.protocols.regression_baselines:regression_baseline_task
+C_BASELINE_TASK := hsinb.experiments.regression_baselines:regression_baseline_task
 C_BASELINES := ridge pls fcls_vca nnls_vca fcls_reference nnls_reference
 .PHONY: grid-c-baselines
 grid-c-baselines:
@@ -178,7 +178,7 @@ figures-c:  # notebook 06's figures, each folder with the record of its run: Sam
 	    --cwd notebooks -p scene synthetic-c -p scene_seed 1 -p quick True \
 	    -p figures_dir $(C_FIGURES)/C_synthetic-c-val_quick
 
-C_TABLE_NOTE := The rows named classical are our baselines on the same test tiles and seeds (hsinb.protocols.regression_baselines): ridge and PLS from the tile-mean spectrum, fitted on the training tiles (penalty or components by cross-validation on them); unmixing with no labels, endmembers by VCA or the scene's reference endmembers (*_reference: given the true endmembers, an oracle), FCLS or sum-normalised NNLS per pixel, tile means. The rows with transforms none train without the contrastive term (alpha 0) whatever alpha they list. R2 is the mean over endmembers of each endmember's R2 over the test tiles; MAE is the mean absolute error per endmember and MAE_sum its sum over endmembers (paper C defines neither). Each seed draws its own 30 % of whole tiles as the test set, so the spread covers the split and the initialisation. Mean ± std over training seeds (n).
+C_TABLE_NOTE := The rows named classical are our baselines on the same test tiles and seeds (hsinb.experiments.regression_baselines): ridge and PLS from the tile-mean spectrum, fitted on the training tiles (penalty or components by cross-validation on them); unmixing with no labels, endmembers by VCA or the scene's reference endmembers (*_reference: given the true endmembers, an oracle), FCLS or sum-normalised NNLS per pixel, tile means. The rows with transforms none train without the contrastive term (alpha 0) whatever alpha they list. R2 is the mean over endmembers of each endmember's R2 over the test tiles; MAE is the mean absolute error per endmember and MAE_sum its sum over endmembers (paper C defines neither). Each seed draws its own 30 % of whole tiles as the test set, so the spread covers the split and the initialisation. Mean ± std over training seeds (n).
 # the cells and plan that bench_grid_records.py costs a C grid by, from its records
 C_COST_ARGS := --workers 2 --runs-per-cell $(words $(SEEDS)) -p backbone $(C_BACKBONES) -p transforms $(C_SETS)
 tables-c:

@@ -40,14 +40,11 @@ def run_one(scene: str, backbone: str, mode: str, timed_epochs: int) -> dict:
     import torch
     from torch.utils.flop_counter import FlopCounterMode
 
+    from hsinb.experiments.method_c import MethodCConfig, load_regression_scene
     from hsinb.models import Regressor, build_backbone_3d, count_macs
-    from hsinb.protocols.contrastive_regression import fit_contrastive_regression
-    from hsinb.protocols.method_c import (
-        MethodCConfig,
-        load_regression_scene,
-        tile_samples,
-        tile_split,
-    )
+    from hsinb.patches import tile_samples
+    from hsinb.splits import tile_split
+    from hsinb.training.contrastive_regression import fit_contrastive_regression
     from hsinb.views.compose import build_transform_set_c
 
     torch.set_num_threads(1)

@@ -22,8 +22,8 @@ from _common import peak_rss_mb, write_bench
 import hsinb
 from hsinb.models import Projector, ResNet2d
 from hsinb.objectives import barlow_twins_loss
-from hsinb.protocols.optim import LARS, lars_param_groups
 from hsinb.runtime import describe_device, pick_device, torch_generator
+from hsinb.training.optim import LARS, lars_param_groups
 from hsinb.views import PairSampler, build_transforms
 
 TRANSFORMS = ("flip", "noise", "band_drop", "band_swap")

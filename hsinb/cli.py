@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument("--data-dir")
     g = sub.add_parser("grid", help="run a notebook (papermill) or a task function over a parameter grid")
     g.add_argument("target", help="a notebook .ipynb, or a task 'module:function' "
-                   "(e.g. hsinb.protocols.method_a:method_a_task, the batch twin of 04_barlow)")
+                   "(e.g. hsinb.experiments.method_a:method_a_task, the batch twin of 04_barlow)")
     g.add_argument("out_dir")
     g.add_argument("-p", "--param", nargs="+", action="append", default=[], metavar=("NAME", "VALUE"),
                    help="a parameter and its value(s); repeat for each parameter")
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--shard", help="i/n: run every n-th combination starting at i")
     g.add_argument("--kernel")
     c = sub.add_parser("calibrate", help="calibrate the difficulty of *-sim stand-ins (see "
-                       "hsinb.protocols.calibration)")
+                       "hsinb.experiments.calibration)")
     c.add_argument("scenes", nargs="+", help="e.g. paviaU-sim houston2013-sim")
     c.add_argument("--target", type=float, help="target OA in %% (default: the registered target)")
     c.add_argument("--epochs", type=int, default=100)
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--out", required=True, help="output stem: writes <out>.md")
     k.add_argument("--title", default="")
     k.add_argument("--baselines", help="records of the classical baselines on the same test tiles "
-                   "(hsinb.protocols.regression_baselines): adds the paired comparison with the best one")
+                   "(hsinb.experiments.regression_baselines): adds the paired comparison with the best one")
     a = sub.add_parser("aggregate", help="mean ± std tables from run records")
     a.add_argument("records")
     a.add_argument("--by", nargs="+", required=True)
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         print(report)
         return 0 if report.ok else 1
     if args.cmd == "calibrate":
-        from .protocols.calibration import calibrate, recheck, save_calibration
+        from .experiments.calibration import calibrate, recheck, save_calibration
 
         for name in args.scenes:
             if args.recheck:
@@ -155,9 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "check-c":
         import pandas as pd
 
+        from .analysis.method_c_checks import claims_report
         from .errors import UnknownParameterError
         from .grid import atomic_write_text, collect
-        from .protocols.method_c_checks import claims_report
 
         command = "hsinb " + " ".join(shlex.quote(x) for x in argv)
         try:

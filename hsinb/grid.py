@@ -5,7 +5,7 @@ by a local process pool by default. The target is either a parameterised noteboo
 executed with papermill (its executed copy is kept), or a task function named
 ``"package.module:function"`` that takes the same parameters as keyword arguments (the
 batch twin of a notebook: same record, no kernel start-up and no figures, e.g.
-``hsinb.protocols.method_a:method_a_task`` for ``04_barlow.ipynb``). Each run receives
+``hsinb.experiments.method_a:method_a_task`` for ``04_barlow.ipynb``). Each run receives
 ``record_path`` and must write its JSON record there at the end
 (``hsinb.records.write_record``); a run whose record
 exists is skipped, so an interrupted grid resumes where it stopped. Executed notebooks are

@@ -5,6 +5,10 @@ band-first tensor; a batch of p×p windows is then a single advanced-indexing ga
 shape (N, B, p, p). Nothing is materialised for the whole scene: memory is the padded
 cube plus one batch (all 9×9 patches of PaviaU at once would take ~7 GB).
 
+Tiles (:func:`tile_samples`) cut a scene into non-overlapping S×S blocks labelled with their
+mean abundances, and :func:`window_samples` gathers every S×S window that avoids some pixels
+(paper C's samples).
+
 Layouts:
     ``"1d"``: (N, B) the centre spectrum;
     ``"2d"``: (N, B, p, p) band-first patches for 2-D CNNs;
@@ -215,3 +219,48 @@ def all_pixel_coordinates(height: int, width: int) -> tuple[np.ndarray, np.ndarr
     """Row and column indices of every pixel of an H×W scene in row-major order."""
     rows, cols = np.divmod(np.arange(height * width, dtype=np.int64), width)
     return rows, cols
+
+
+# ----------------------------------------------------------------------------- tiles (method C)
+def tile_grid(shape: tuple[int, int], size: int) -> tuple[int, int]:
+    """Number of whole S×S tiles along rows and columns (the remainder is cropped)."""
+    h, w = shape
+    if size < 1 or size > min(h, w):
+        raise PatchSizeError(f"tile size {size} must lie in [1, {min(h, w)}] for a {h} x {w} scene")
+    return h // size, w // size
+
+
+def tile_samples(cube: np.ndarray, abundances: np.ndarray, size: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """All non-overlapping tiles: patches (T, 1, B, S, S) and mean abundances (T, E), tiles in
+    row-major order (a reshape of the cropped cube, no copy per tile)."""
+    if cube.shape[:2] != abundances.shape[:2]:
+        raise ShapeMismatchError(f"cube {cube.shape[:2]} and abundances {abundances.shape[:2]} differ in size")
+    th, tw = tile_grid(cube.shape[:2], size)
+    b, e = cube.shape[2], abundances.shape[2]
+    c = torch.as_tensor(np.ascontiguousarray(cube[: th * size, : tw * size]), dtype=torch.float32)
+    a = torch.as_tensor(np.ascontiguousarray(abundances[: th * size, : tw * size]), dtype=torch.float32)
+    x = c.reshape(th, size, tw, size, b).permute(0, 2, 4, 1, 3).reshape(th * tw, 1, b, size, size)
+    y = a.reshape(th, size, tw, size, e).mean(dim=(1, 3)).reshape(th * tw, e)
+    return x.contiguous(), y
+
+
+def window_samples(cube: np.ndarray, abundances: np.ndarray, size: int, forbidden: np.ndarray,
+                   stride: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every S×S window (top-left on a ``stride`` grid) containing no ``forbidden`` pixel:
+    patches (N, 1, B, S, S) and their mean abundances (N, E). Vectorised with ``unfold``."""
+    h, w, b = cube.shape
+    if forbidden.shape != (h, w):
+        raise ShapeMismatchError(f"forbidden mask {forbidden.shape} does not match the scene {(h, w)}")
+    f = torch.as_tensor(forbidden, dtype=torch.float32)[None, None]
+    touched = torch.nn.functional.avg_pool2d(f, size, stride=stride)[0, 0] > 0  # (h', w')
+    keep = (~touched).flatten().nonzero().flatten()
+    c = torch.as_tensor(cube, dtype=torch.float32).permute(2, 0, 1)  # (B, H, W)
+    a = torch.as_tensor(abundances, dtype=torch.float32).permute(2, 0, 1)
+    cols = touched.shape[1]
+    rows_i, cols_i = keep // cols * stride, keep % cols * stride
+    dr = torch.arange(size)
+    rr = (rows_i[:, None] + dr)[:, :, None]  # (N, S, 1)
+    cc = (cols_i[:, None] + dr)[:, None, :]  # (N, 1, S)
+    x = c[:, rr, cc].permute(1, 0, 2, 3).unsqueeze(1)  # (N, 1, B, S, S)
+    y = a[:, rr, cc].mean(dim=(2, 3)).T  # (N, E)
+    return x.contiguous(), y.contiguous()

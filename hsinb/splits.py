@@ -320,3 +320,15 @@ def block_split(
                  mask.shape, "blocks",
                  {"block": block, "test_fraction": test_fraction, "seed": seed, "guard": guard,
                   "val_fraction": val_fraction})
+
+
+def tile_split(n_tiles: int, test_fraction: float, seed: int) -> np.ndarray:
+    """(T,) bool: which tiles are test tiles (a seeded random share, at least one)."""
+    if not 0 < test_fraction < 1:
+        raise SplitError(f"test_fraction must lie in (0, 1), got {test_fraction}")
+    n_test = max(1, int(round(test_fraction * n_tiles)))
+    if n_test >= n_tiles:
+        raise SplitError(f"{n_tiles} tiles leave none for training at test_fraction={test_fraction}")
+    test = np.zeros(n_tiles, dtype=bool)
+    test[np.random.default_rng(seed).permutation(n_tiles)[:n_test]] = True
+    return test

@@ -126,16 +126,15 @@ record_path = None  # accepted for a uniform interface; this notebook writes no 
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
 # %matplotlib inline
 import hsinb
+from hsinb.analysis.stats import representative_pixel, typical_spectra
 from hsinb.plots import (
     pair_views_figure,
-    representative_pixel,
     showcase_patches,
     transform_explorer,
     transform_gallery,
     transform_names,
     value_label,
 )
-from hsinb.plots.stats import typical_spectra
 from hsinb.views import PAPER_A_TRANSFORMS, PAPER_C_SPATIAL, PAPER_C_SPECTRAL, SPATIAL
 from hsinb.views.radiometry import check_reflectance
 

@@ -63,7 +63,7 @@ import matplotlib.pyplot as plt
 
 import hsinb
 from hsinb import plots
-from hsinb.protocols.method_a import MethodAConfig, flat_metrics, run_method_a
+from hsinb.experiments.method_a import MethodAConfig, flat_metrics, run_method_a
 from hsinb.records import RunTimer, save_run
 from hsinb.runtime import describe_device, pick_device
 from hsinb.splits import few_shot_split, official_split
@@ -113,14 +113,14 @@ for name, m in metrics.items():
 
 # %%
 
-from hsinb.protocols.fewshot import prediction_map
+from hsinb.experiments.fewshot import prediction_map
 
 m = metrics["supervised"]  # the test pixels' predictions, made once for the metrics
 pred = prediction_map(data.shape[:2], m["pixels"], m["predictions"])
 fig = plots.classification_maps(data, {"supervised CNN (test pixels)": pred})
 
 # %%
-from hsinb.protocols.classify import encode
+from hsinb.training.classify import encode
 
 feats = encode(result["models"]["supervised"].encoder, result["data"].x_train)
 fig = plots.embedding_plot(feats.cpu().numpy(), result["data"].y_train.cpu().numpy(), data.class_names,

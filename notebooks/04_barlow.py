@@ -66,8 +66,8 @@ record_path = None
 
 import hsinb
 from hsinb import plots
-from hsinb.protocols.classify import encode
-from hsinb.protocols.method_a import config_from_params, flat_metrics, run_method_a
+from hsinb.training.classify import encode
+from hsinb.experiments.method_a import config_from_params, flat_metrics, run_method_a
 from hsinb.records import RunTimer, save_run
 from hsinb.runtime import describe_device, pick_device
 from hsinb.splits import few_shot_split, official_split
@@ -128,7 +128,7 @@ for name in ("linear", "supervised"):
         plots.embedding_plot(feats, y, data.class_names, title=f"{data.display_name}: {name} encoder")
 
 # %%
-from hsinb.protocols.fewshot import prediction_map
+from hsinb.experiments.fewshot import prediction_map
 
 maps = {f"{name} (test pixels)": prediction_map(data.shape[:2], metrics[name]["pixels"], metrics[name]["predictions"])
         for name in result["models"]}

@@ -119,10 +119,10 @@ from IPython.display import Markdown, display
 
 from hsinb import plots
 from hsinb.errors import UnknownParameterError
-from hsinb.plots import endmember_angles
-from hsinb.protocols.method_c import MethodCConfig, load_regression_scene, run_method_c
-from hsinb.protocols.method_c_checks import grid_verdict
-from hsinb.protocols.regression_baselines import best_fair_baseline, run_baselines
+from hsinb.analysis.stats import endmember_angles
+from hsinb.experiments.method_c import MethodCConfig, load_regression_scene, run_method_c
+from hsinb.analysis.method_c_checks import grid_verdict
+from hsinb.experiments.regression_baselines import best_fair_baseline, run_baselines
 from hsinb.records import RunTimer, atomic_write_text, save_run
 from hsinb.runtime import describe_device, pick_device
 
@@ -175,7 +175,7 @@ fig_maps = plots.tile_abundance_maps(out["tile_grid"], out["test_tiles"], out["t
 #
 # A reviewer's first question: is a deep 3-D network needed at all? The classical answers,
 # on the **same test tiles** (the split of this seed) and with the same metrics
-# (`hsinb.protocols.regression_baselines`):
+# (`hsinb.experiments.regression_baselines`):
 #
 # - **ridge** and **PLS**: a linear map from the tile's mean spectrum $\bar{x}\in\mathbb{R}^B$
 #   to its mean abundances, $\hat{y} = W^\top \bar{x} + b$, fitted on the training tiles

@@ -40,7 +40,7 @@
 # row mean (the paper's "works best on average").
 #
 # Every cell is one run of the grid runner (the batch twin of notebook 04,
-# `hsinb.protocols.method_a:method_a_task`, with only the linear protocol): the grid is
+# `hsinb.experiments.method_a:method_a_task`, with only the linear protocol): the grid is
 # resumable, so re-executing this notebook only runs the cells that are missing.
 
 # %% tags=["parameters"]
@@ -71,7 +71,7 @@ import numpy as np
 
 from hsinb import plots
 from hsinb.grid import collect, run_grid, to_markdown
-from hsinb.protocols.ablation import (
+from hsinb.analysis.ablation import (
     difference_from_none,
     pair_gain,
     pair_matrix,
@@ -100,7 +100,7 @@ fixed = dict(scene=scene, K=K, model=model, pairing=pairing, width=width, pretra
              baselines="", eval_pixels=eval_pixels)
 if data_dir is not None:
     fixed["data_dir"] = data_dir
-report = run_grid("hsinb.protocols.method_a:method_a_task", {"transforms": sets,
+report = run_grid("hsinb.experiments.method_a:method_a_task", {"transforms": sets,
                   "seed": [int(s) for s in seeds.split(",")]}, runs_dir, fixed=fixed, workers=workers)
 print(report)
 

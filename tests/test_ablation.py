@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hsinb.errors import UnknownNameError
-from hsinb.protocols.ablation import (
+from hsinb.analysis.ablation import (
     difference_from_none,
     pair_gain,
     pair_matrix,
     select_runs,
     transform_ranking,
 )
+from hsinb.errors import UnknownNameError
 from hsinb.views import PAPER_A_TRANSFORMS, augmentation_pairs
 
 

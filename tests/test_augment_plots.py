@@ -13,12 +13,14 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
+from hsinb.analysis import stats as analysis
 from hsinb.errors import ShapeMismatchError, UnknownNameError, UnknownParameterError
+from hsinb.metrics import spectral_angle_deg
 from hsinb.plots import augment_plots as ap
 from hsinb.plots import augment_widgets as aw
-from hsinb.plots import stats
+from hsinb.plots import colour
 from hsinb.scenes import Scene
-from hsinb.views import CANONICAL_ORDER, TRANSFORMS, overlap_offsets
+from hsinb.views import CANONICAL_ORDER, TRANSFORMS, overlap_offsets, pairs
 
 matplotlib.use("Agg")
 
@@ -123,21 +125,21 @@ def test_spectral_angle_matches_arccos_and_special_cases():
     a, b = rng.normal(size=(50, 7)), rng.normal(size=(50, 7))
     want = np.degrees(np.arccos(np.sum(a * b, 1) / np.linalg.norm(a, axis=1)
                                 / np.linalg.norm(b, axis=1)))
-    np.testing.assert_allclose(ap.spectral_angle_deg(a, b), want, rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(ap.spectral_angle_deg(a, 3.7 * a), 0.0, atol=1e-6)
-    assert ap.spectral_angle_deg([1.0, 0.0], [0.0, 2.0]) == pytest.approx(90.0)
-    assert ap.spectral_angle_deg([1.0, 2.0], [-1.0, -2.0]) == pytest.approx(180.0)
-    assert np.isnan(ap.spectral_angle_deg([0.0, 0.0], [1.0, 0.0]))
-    assert ap.spectral_angle_deg(a.reshape(5, 10, 7), b.reshape(5, 10, 7)).shape == (5, 10)
+    np.testing.assert_allclose(spectral_angle_deg(a, b), want, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(spectral_angle_deg(a, 3.7 * a), 0.0, atol=1e-6)
+    assert spectral_angle_deg([1.0, 0.0], [0.0, 2.0]) == pytest.approx(90.0)
+    assert spectral_angle_deg([1.0, 2.0], [-1.0, -2.0]) == pytest.approx(180.0)
+    assert np.isnan(spectral_angle_deg([0.0, 0.0], [1.0, 0.0]))
+    assert spectral_angle_deg(a.reshape(5, 10, 7), b.reshape(5, 10, 7)).shape == (5, 10)
 
 
 def test_relative_change_matches_numpy():
     rng = np.random.default_rng(3)
     a, b = rng.normal(size=(6, 9)), rng.normal(size=(6, 9))
     want = np.sqrt(((b - a) ** 2).sum(1)) / np.sqrt((a**2).sum(1))
-    np.testing.assert_allclose(ap.relative_change(a, b), want, rtol=1e-12)
-    assert ap.relative_change([2.0, 0.0], [3.0, 0.0]) == pytest.approx(0.5)
-    assert np.isnan(ap.relative_change([0.0, 0.0], [1.0, 0.0]))
+    np.testing.assert_allclose(analysis.relative_change(a, b), want, rtol=1e-12)
+    assert analysis.relative_change([2.0, 0.0], [3.0, 0.0]) == pytest.approx(0.5)
+    assert np.isnan(analysis.relative_change([0.0, 0.0], [1.0, 0.0]))
 
 
 # ============================================================================ windows
@@ -151,19 +153,19 @@ def test_window_overlap_is_the_shared_pixel_fraction(size):
     a = _pixels(20, 20, size)
     for dr, dc in itertools.product(range(-size - 1, size + 2), repeat=2):
         want = len(a & _pixels(20 + dr, 20 + dc, size)) / size**2
-        assert ap.window_overlap(20, 20, 20 + dr, 20 + dc, size) == pytest.approx(want)
+        assert pairs.window_overlap(20, 20, 20 + dr, 20 + dc, size) == pytest.approx(want)
     rows = np.array([0, 3, 7])
-    got = ap.window_overlap(rows, rows, rows + 1, rows - 2, size)
+    got = pairs.window_overlap(rows, rows, rows + 1, rows - 2, size)
     assert got.shape == (3,) and np.allclose(got, got[0])
 
 
 def test_window_overlap_agrees_with_the_sampler_offsets():
     offs = overlap_offsets(9, 0.5).numpy()
-    frac = ap.window_overlap(0, 0, offs[:, 0], offs[:, 1], 9)
+    frac = pairs.window_overlap(0, 0, offs[:, 0], offs[:, 1], 9)
     assert frac.min() >= 0.5 and frac.max() < 1.0
     r = np.arange(-8, 9)
     dr, dc = np.meshgrid(r, r, indexing="ij")
-    every = ap.window_overlap(0, 0, dr, dc, 9)
+    every = pairs.window_overlap(0, 0, dr, dc, 9)
     assert int(((every >= 0.5) & ((dr != 0) | (dc != 0))).sum()) == len(offs)
 
 
@@ -188,7 +190,7 @@ def test_paired_stretch_uses_the_before_limits_for_both():
     before = rng.gamma(2.0, 1.0, size=(9, 9, 3))
     after = 1.5 * before
     sb, sa = ap.paired_stretch(before, after)
-    np.testing.assert_allclose(sb, stats.percentile_stretch(before), atol=1e-12)
+    np.testing.assert_allclose(sb, colour.percentile_stretch(before), atol=1e-12)
     for c in range(3):
         lo, hi = np.percentile(before[..., c], [2, 98])
         np.testing.assert_allclose(sa[..., c], np.clip((after[..., c] - lo) / (hi - lo), 0, 1),
@@ -215,7 +217,7 @@ def test_band_values_of_cubes_spectra_and_patches():
 def test_box_sums_match_brute_force():
     rng = np.random.default_rng(5)
     img = rng.normal(size=(7, 6, 2))
-    got = ap.box_sums(img, 3)
+    got = analysis.box_sums(img, 3)
     assert got.shape == (5, 4, 2)
     for i, j in itertools.product(range(5), range(4)):
         np.testing.assert_allclose(got[i, j], img[i : i + 3, j : j + 3].sum(axis=(0, 1)))
@@ -225,32 +227,32 @@ def test_contrast_window_finds_the_highest_variance_window():
     rng = np.random.default_rng(6)
     img = rng.normal(0.0, 0.01, size=(20, 16, 3))
     img[12:15, 3:6] += rng.normal(0.0, 1.0, size=(3, 3, 3))  # a busy 3 x 3 spot
-    r, c = ap.contrast_window(img, 5)
+    r, c = analysis.contrast_window(img, 5)
     best, want = -1.0, None
     for i, j in itertools.product(range(2, 18), range(2, 14)):
         v = img[i - 2 : i + 3, j - 2 : j + 3].reshape(-1, 3).var(axis=0).sum()
         if v > best + 1e-12:
             best, want = v, (i, j)
     assert (r, c) == want
-    assert ap.contrast_window(img[..., 0], 5) is not None  # a 2D image works too
-    assert ap.contrast_window(np.zeros((3, 4, 3)), 5) == (1, 2)  # smaller than the window
+    assert analysis.contrast_window(img[..., 0], 5) is not None  # a 2D image works too
+    assert analysis.contrast_window(np.zeros((3, 4, 3)), 5) == (1, 2)  # smaller than the window
 
 
 def test_label_agreement_counts_only_labelled_pairs():
     labels = np.array([[1, 1, 2], [0, 2, 2]])
-    share, n = ap.label_agreement(labels, [0, 0, 1, 0], [0, 1, 0, 2], [0, 0, 1, 1], [1, 2, 1, 1])
+    share, n = analysis.label_agreement(labels, [0, 0, 1, 0], [0, 1, 0, 2], [0, 0, 1, 1], [1, 2, 1, 1])
     # pairs: (1,1) same, (1,2) differ, (0,2) unlabelled anchor, (2,2) same
     assert n == 3 and share == pytest.approx(2 / 3)
-    share, n = ap.label_agreement(labels, [1], [0], [1], [0])
+    share, n = analysis.label_agreement(labels, [1], [0], [1], [0])
     assert n == 0 and np.isnan(share)
 
 
 def test_change_text_handles_identity_and_zeroed_spectra():
     a = np.array([[1.0, 2.0], [3.0, 1.0]])
-    assert ap._change_text(a, a, " (identity)") == "unchanged (identity)"
-    assert ap._change_text(a, 2 * a) == "θ = 0.00°, Δ = 100 %"
-    assert ap._change_text(a, np.zeros_like(a)) == "set to zero"
-    assert ap._change_text(a, np.array([[2.0, 4.0], [0.0, 0.0]])).endswith("(1 zeroed)")
+    assert ap.change_text(a, a, " (identity)") == "unchanged (identity)"
+    assert ap.change_text(a, 2 * a) == "θ = 0.00°, Δ = 100 %"
+    assert ap.change_text(a, np.zeros_like(a)) == "set to zero"
+    assert ap.change_text(a, np.array([[2.0, 4.0], [0.0, 0.0]])).endswith("(1 zeroed)")
 
 
 def test_value_label():

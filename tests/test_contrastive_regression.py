@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from hsinb.models import Regressor, build_backbone_3d
-from hsinb.protocols.contrastive_regression import fit_contrastive_regression, predict_regression
+from hsinb.training.contrastive_regression import fit_contrastive_regression, predict_regression
 from hsinb.views import TRANSFORM_SETS_C, SpectralFlip, build_transform_set_c
 from hsinb.views.compose import OneOf
 

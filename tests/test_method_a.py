@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 import torch
 
-from hsinb.protocols.calibration import crossing
-from hsinb.protocols.encoder_cache import cached_encoder, config_key
-from hsinb.protocols.fewshot import (
+from hsinb.experiments.calibration import crossing
+from hsinb.experiments.encoder_cache import cached_encoder, config_key
+from hsinb.experiments.fewshot import (
     classical_baselines,
     classification_map,
     evaluate,
     prepare_fewshot,
 )
-from hsinb.protocols.method_a import MethodAConfig, flat_metrics, run_method_a
+from hsinb.experiments.method_a import MethodAConfig, flat_metrics, run_method_a
 from hsinb.records import read_record, save_run
 from hsinb.scenes import Scene
 from hsinb.splits import Split, few_shot_split
@@ -126,15 +126,15 @@ def test_batch_task_takes_exactly_the_notebook_parameters():
     """Grids may run notebook 04 or its batch twin; both must accept the same parameters."""
     import inspect
 
+    from hsinb.experiments.method_a import method_a_task
     from hsinb.grid import notebook_parameters
-    from hsinb.protocols.method_a import method_a_task
 
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "04_barlow.ipynb"
     assert set(inspect.signature(method_a_task).parameters) == set(notebook_parameters(notebook))
 
 
 def test_batch_task_writes_the_notebook_record(tmp_path, monkeypatch):
-    from hsinb.protocols.method_a import method_a_task
+    from hsinb.experiments.method_a import method_a_task
 
     monkeypatch.setenv("HSINB_ENCODER_CACHE", str(tmp_path / "enc"))
     rec = method_a_task(scene="demo", K=3, seed=1, width=8, transforms="none", protocols="linear",

@@ -7,14 +7,10 @@ import pytest
 import torch
 
 from hsinb.errors import PatchSizeError, SplitError, UnknownNameError
-from hsinb.protocols.method_c import (
-    MethodCConfig,
-    run_method_c,
-    tile_samples,
-    tile_split,
-    window_samples,
-)
+from hsinb.experiments.method_c import MethodCConfig, run_method_c
+from hsinb.patches import tile_samples, window_samples
 from hsinb.scenes.scene import Scene
+from hsinb.splits import tile_split
 
 
 def _scene(h=24, w=20, b=30, e=3, seed=0):
@@ -86,8 +82,8 @@ def test_batch_task_takes_exactly_the_notebook_parameters():
     import inspect
     from pathlib import Path
 
+    from hsinb.experiments.method_c import method_c_task
     from hsinb.grid import notebook_parameters
-    from hsinb.protocols.method_c import method_c_task
 
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "06_contrastive_regression.ipynb"
     figures_only = {"figures_dir"}  # the batch twin draws no figures
@@ -115,7 +111,7 @@ def test_notebook_06_saves_its_figures(tmp_path, monkeypatch):
 
 
 def test_samson_task_records_regression_metrics(tmp_path, data_dir):
-    from hsinb.protocols.method_c import method_c_task
+    from hsinb.experiments.method_c import method_c_task
     from hsinb.records import read_record
 
     rec = method_c_task(scene="samson", backbone="atik", transforms="spectral", patch=10, epochs=1,
@@ -126,7 +122,7 @@ def test_samson_task_records_regression_metrics(tmp_path, data_dir):
 
 
 def test_synthetic_c_layouts_spread_tile_means_only_when_smooth():
-    from hsinb.protocols.method_c import load_regression_scene
+    from hsinb.experiments.method_c import load_regression_scene
 
     spread = {}
     for layout in ("iid", "smooth"):
@@ -152,7 +148,7 @@ class _Huge(torch.nn.Module):
 
 @pytest.mark.parametrize("clip", [None, 0.5])
 def test_gradient_clip_bounds_the_first_sgd_step(clip):
-    from hsinb.protocols.contrastive_regression import fit_contrastive_regression
+    from hsinb.training.contrastive_regression import fit_contrastive_regression
 
     model = _Huge()
     x, y = torch.rand(8, 1, 5, 2, 2), torch.rand(8, 3)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from hsinb.analysis.method_c_checks import FULL_ORDER, best_backbone, ordering_check, paper_gap
 from hsinb.errors import UnknownParameterError
 from hsinb.grid import aggregate
-from hsinb.protocols.method_c_checks import FULL_ORDER, best_backbone, ordering_check, paper_gap
 
 
 def _runs(values: dict[tuple[str, str], list[float]]):
@@ -160,7 +160,7 @@ def test_check_c_refuses_mixed_alpha_but_not_the_baselines_zero(tmp_path):
 
 
 def test_paired_gains_resolve_a_consistent_gain_and_not_a_noisy_one():
-    from hsinb.protocols.method_c_checks import paired_gains
+    from hsinb.analysis.method_c_checks import paired_gains
 
     # luo: spectral is +0.1 on every seed; spatial is +0.1 on average but +0.5, -0.3, +0.1
     rows = [{"backbone": "luo", "transforms": t, "seed": s, "R2": v, "MAE": 1 - v}
@@ -179,8 +179,8 @@ def test_paired_gains_resolve_a_consistent_gain_and_not_a_noisy_one():
 def test_paired_gains_threshold_losses_and_duplicates(tmp_path):
     import json
 
+    from hsinb.analysis.method_c_checks import paired_gains
     from hsinb.cli import main
-    from hsinb.protocols.method_c_checks import paired_gains
 
     # differences over 3 seeds: spectral +0.10, +0.12, +0.08 (t = 8.7 > 4.30), spatial +0.10, +0.20,
     # -0.06 (t = 1.1 < 4.30), spectral+spatial -0.10, -0.12, -0.08 (a resolved loss)
@@ -214,7 +214,7 @@ def test_paired_gains_threshold_losses_and_duplicates(tmp_path):
 def test_grid_verdict_reads_the_grid_layout_and_names_unknown_scenes(tmp_path):
     import json
 
-    from hsinb.protocols.method_c_checks import grid_verdict
+    from hsinb.analysis.method_c_checks import grid_verdict
 
     assert grid_verdict("samson", tmp_path) is None  # no grid has run
     recs = tmp_path / "runs" / "C_samson" / "records"
@@ -245,8 +245,8 @@ def _write_runs(folder, rows):
 
 
 def test_backbones_are_paired_with_the_best_fair_baseline_on_the_same_tiles(tmp_path):
+    from hsinb.analysis.method_c_checks import against_baseline, best_baseline
     from hsinb.grid import collect
-    from hsinb.protocols.method_c_checks import against_baseline, best_baseline
 
     tiles = {s: [s, s + 3] for s in range(4)}
     _write_runs(tmp_path / "c", [({"backbone": "luo", "transforms": "none", "seed": s},

@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from hsinb.protocols.optim import (
+from hsinb.training.optim import (
     LARS,
     lars_param_groups,
     warmup_cosine_factor,

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from hsinb.analysis import stats as analysis
 from hsinb.errors import ShapeMismatchError
-from hsinb.plots import explorer, scene_plots, stats
+from hsinb.plots import colour, explorer, scene_plots
 from hsinb.scenes import Scene
 
 matplotlib.use("Agg")
@@ -60,7 +61,7 @@ def test_percentile_stretch_matches_per_channel_numpy():
     rng = np.random.default_rng(1)
     img = rng.gamma(2.0, 3.0, size=(20, 15, 3))
     img[..., 1] *= 1000.0  # channels on very different scales are stretched independently
-    got = stats.percentile_stretch(img, 2, 98)
+    got = colour.percentile_stretch(img, 2, 98)
     for c in range(3):
         lo, hi = np.percentile(img[..., c], [2, 98])
         want = np.clip((img[..., c] - lo) / (hi - lo), 0, 1)
@@ -73,29 +74,29 @@ def test_percentile_stretch_matches_per_channel_numpy():
 def test_percentile_stretch_constant_channel_is_zero():
     img = np.ones((4, 4, 3))
     img[..., 0] = np.arange(16).reshape(4, 4)
-    out = stats.percentile_stretch(img)
+    out = colour.percentile_stretch(img)
     assert np.all(out[..., 1:] == 0.0)
     assert np.isfinite(out).all()
 
 
 def test_stretch_limits_then_apply_equals_stretch():
     img = np.random.default_rng(2).random((8, 9, 3))
-    lo, hi = stats.stretch_limits(img, 5, 95)
-    np.testing.assert_allclose(stats.apply_stretch(img, lo, hi), stats.percentile_stretch(img, 5, 95))
+    lo, hi = colour.stretch_limits(img, 5, 95)
+    np.testing.assert_allclose(colour.apply_stretch(img, lo, hi), colour.percentile_stretch(img, 5, 95))
     with pytest.raises(ShapeMismatchError):
-        stats.stretch_limits(img[..., 0])
+        colour.stretch_limits(img[..., 0])
 
 
 def test_false_colour_image_uses_the_given_bands():
     s = tiny_scene()
-    got = stats.false_colour_image(s.cube, (2, 1, 0))
-    np.testing.assert_allclose(got, stats.percentile_stretch(s.cube[..., [2, 1, 0]]))
+    got = colour.false_colour_image(s.cube, (2, 1, 0))
+    np.testing.assert_allclose(got, colour.percentile_stretch(s.cube[..., [2, 1, 0]]))
     assert got.shape == (6, 5, 3)
 
 
 def test_class_mean_std_matches_masked_numpy():
     s = tiny_scene()
-    mean, std, count = stats.class_mean_std(s.cube, s.labels, s.n_classes)
+    mean, std, count = analysis.class_mean_std(s.cube, s.labels, s.n_classes)
     assert mean.shape == std.shape == (3, 4) and count.tolist() == [9, 9, 0]
     for c in (1, 2):
         x = s.cube[s.labels == c].astype(np.float64)
@@ -108,22 +109,22 @@ def test_class_mean_std_flat_input_and_large_offset():
     rng = np.random.default_rng(3)
     x = 1e7 + rng.normal(0, 1e-2, size=(500, 6))  # naive E[x^2] - E[x]^2 would lose this
     y = rng.integers(0, 3, size=500)
-    mean, std, count = stats.class_mean_std(x, y, 2)
+    mean, std, count = analysis.class_mean_std(x, y, 2)
     for c in (1, 2):
         np.testing.assert_allclose(std[c - 1], x[y == c].std(axis=0), rtol=1e-6)
         assert count[c - 1] == (y == c).sum()
     with pytest.raises(ShapeMismatchError):
-        stats.class_mean_std(x, y[:-1], 2)
+        analysis.class_mean_std(x, y[:-1], 2)
 
 
 def test_class_mean_std_no_labels():
-    mean, std, count = stats.class_mean_std(np.ones((3, 3, 2)), np.zeros((3, 3), int), 2)
+    mean, std, count = analysis.class_mean_std(np.ones((3, 3, 2)), np.zeros((3, 3), int), 2)
     assert count.tolist() == [0, 0] and np.isnan(mean).all()
 
 
 def test_band_stats_matches_numpy():
     s = tiny_scene()
-    got = stats.band_stats(s.cube)
+    got = analysis.band_stats(s.cube)
     flat = s.cube.reshape(-1, 4).astype(np.float64)
     np.testing.assert_allclose(got["mean"], flat.mean(0), rtol=1e-12)
     np.testing.assert_allclose(got["std"], flat.std(0), rtol=1e-12)
@@ -133,7 +134,7 @@ def test_band_stats_matches_numpy():
 
 def test_class_pixel_counts_agrees_with_scene():
     s = tiny_scene()
-    counts = stats.class_pixel_counts(s.labels, s.n_classes)
+    counts = analysis.class_pixel_counts(s.labels, s.n_classes)
     assert counts.tolist() == list(s.class_counts().values()) == [9, 9, 0]
 
 
@@ -144,23 +145,23 @@ def test_representative_pixel_is_nearest_the_class_mean():
     cube[0, 0] = [0, 0]
     cube[0, 1] = [1, 1]  # class mean is (1, 1)
     cube[0, 2] = [2, 2]
-    assert stats.representative_pixel(cube, labels, 1) == (0, 1)
+    assert analysis.representative_pixel(cube, labels, 1) == (0, 1)
     with pytest.raises(ValueError, match="no labelled pixels"):
-        stats.representative_pixel(cube, labels, 2)
+        analysis.representative_pixel(cube, labels, 2)
 
 
 def test_default_rgb_bands():
     wl = np.linspace(400, 1000, 61)
-    assert stats.default_rgb_bands(61, (5, 4, 3), wl) == (5, 4, 3)
-    assert stats.default_rgb_bands(61, None, wl) == (24, 15, 6)  # 640, 550, 460 nm
-    assert stats.default_rgb_bands(100) == (60, 40, 15)
+    assert colour.default_rgb_bands(61, (5, 4, 3), wl) == (5, 4, 3)
+    assert colour.default_rgb_bands(61, None, wl) == (24, 15, 6)  # 640, 550, 460 nm
+    assert colour.default_rgb_bands(100) == (60, 40, 15)
     with pytest.raises(ShapeMismatchError):
-        stats.default_rgb_bands(10, (1, 2, 10))
+        colour.default_rgb_bands(10, (1, 2, 10))
 
 
 def test_central_window():
-    assert stats.central_window(10, 4, 6) == (slice(2, 8), slice(0, 4))
-    assert stats.central_window(3, 3, 3) == (slice(0, 3), slice(0, 3))
+    assert colour.central_window(10, 4, 6) == (slice(2, 8), slice(0, 4))
+    assert colour.central_window(3, 3, 3) == (slice(0, 3), slice(0, 3))
 
 
 def test_class_colours_fixed_and_distinct():
@@ -261,7 +262,7 @@ def test_abundance_maps_needs_abundances():
 def test_false_colour_image_is_the_stretch():
     s = tiny_scene()
     ax = scene_plots.false_colour(s, bands=(3, 2, 1)).axes[0]
-    np.testing.assert_allclose(ax.images[0].get_array(), stats.false_colour_image(s.cube, (3, 2, 1)))
+    np.testing.assert_allclose(ax.images[0].get_array(), colour.false_colour_image(s.cube, (3, 2, 1)))
     assert "850 nm" in ax.get_title()
 
 
@@ -304,7 +305,7 @@ def test_explorer_widget_class_dropdown_jumps_to_typical_pixel():
     row_s, col_s = box.children[1].children
     cls_d, p_s = box.children[2].children
     cls_d.value = 2
-    assert (row_s.value, col_s.value) == stats.representative_pixel(s.cube, s.labels, 2)
+    assert (row_s.value, col_s.value) == analysis.representative_pixel(s.cube, s.labels, 2)
     p_s.value = 3
     assert p_s.max == 9 and len(cls_d.options) == 4
 
@@ -313,20 +314,20 @@ def test_typical_spectra_takes_the_largest_classes_in_class_order():
     cube = np.arange(4 * 4 * 2, dtype=float).reshape(4, 4, 2)
     labels = np.array([[1, 1, 1, 2], [2, 3, 3, 3], [3, 3, 0, 0], [0, 0, 0, 0]])
     s = Scene("t", cube, labels, ["a", "b", "c"])
-    pixels, spectra, names = stats.typical_spectra(s, max_classes=2)
+    pixels, spectra, names = analysis.typical_spectra(s, max_classes=2)
     assert names == ["a", "c"]  # the two largest classes (3 and 5 pixels), not b (2)
-    assert pixels == [stats.representative_pixel(cube, labels, 1), stats.representative_pixel(cube, labels, 3)]
+    assert pixels == [analysis.representative_pixel(cube, labels, 1), analysis.representative_pixel(cube, labels, 3)]
     assert spectra.shape == (2, 2) and np.array_equal(spectra[1], cube[pixels[1]])
 
 
 def test_endmember_angles_are_pairwise_and_name_the_endmembers():
     m = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])  # (B=2, E=3): e1 ⟂ e2, e3 at 45° to both
     s = Scene("t", np.zeros((2, 2, 2)), np.zeros((2, 2), int), ["a", "b", "c"], endmembers=m)
-    ang = stats.endmember_angles(s)
+    ang = analysis.endmember_angles(s)
     assert list(ang.index) == ["a", "b", "c"]
     np.testing.assert_allclose(ang.to_numpy(), [[0, 90, 45], [90, 0, 45], [45, 45, 0]], atol=1e-9)
     with pytest.raises(ValueError, match="no endmembers"):
-        stats.endmember_angles(Scene("t", np.zeros((2, 2, 2)), np.zeros((2, 2), int), ["a"]))
+        analysis.endmember_angles(Scene("t", np.zeros((2, 2, 2)), np.zeros((2, 2), int), ["a"]))
 
 
 def test_save_figures_writes_whole_pngs_and_refuses_odd_names(tmp_path):

@@ -6,7 +6,7 @@ import torch
 
 from hsinb.models import LinearClassifier, Projector, ResNet1d, ResNet2d
 from hsinb.patches import PaddedCube
-from hsinb.protocols import (
+from hsinb.training import (
     fit_finetune,
     fit_linear_probe,
     fit_supervised,
@@ -14,7 +14,7 @@ from hsinb.protocols import (
     predict_logits,
     pretrain_barlow_twins,
 )
-from hsinb.protocols.classify import show_progress
+from hsinb.training.batching import show_progress
 from hsinb.views import PairSampler, build_transforms
 
 

@@ -10,9 +10,8 @@ import pytest
 from sklearn.linear_model import Ridge
 
 from hsinb.errors import UnknownNameError
-from hsinb.metrics import r2_score
-from hsinb.protocols.method_c import MethodCConfig, run_method_c, tile_samples, tile_split
-from hsinb.protocols.regression_baselines import (
+from hsinb.experiments.method_c import MethodCConfig, run_method_c
+from hsinb.experiments.regression_baselines import (
     BASELINES_C,
     FAIR_BASELINES,
     ORACLE_BASELINES,
@@ -20,7 +19,10 @@ from hsinb.protocols.regression_baselines import (
     tile_mean_spectra,
     to_simplex,
 )
+from hsinb.metrics import r2_score
+from hsinb.patches import tile_samples
 from hsinb.scenes.scene import Scene
+from hsinb.splits import tile_split
 
 
 def _scene(h=40, w=40, b=30, e=3, seed=0, brightness=1.0):
@@ -85,7 +87,7 @@ def test_nnls_unmixing_is_brightness_free_and_fcls_is_not():
 
 
 def test_baseline_task_writes_a_record_with_its_test_tiles(tmp_path):
-    from hsinb.protocols.regression_baselines import regression_baseline_task
+    from hsinb.experiments.regression_baselines import regression_baseline_task
 
     path = tmp_path / "r.json"
     rec = regression_baseline_task(scene="synthetic-c", baseline="nnls_vca", seed=1, record_path=str(path))
@@ -101,7 +103,7 @@ def test_unknown_baseline_is_named():
 
 
 def test_run_baselines_share_one_split_and_the_best_fair_one_is_never_an_oracle():
-    from hsinb.protocols.regression_baselines import best_fair_baseline, run_baselines
+    from hsinb.experiments.regression_baselines import best_fair_baseline, run_baselines
 
     s = _scene()
     out = run_baselines(s, 2, patch=8)

@@ -1,6 +1,7 @@
 """Figures and interactive explorers.
 
-* :mod:`~hsinb.plots.stats`: the numbers behind the figures (pure numpy, tested).
+* :mod:`~hsinb.plots.colour`: band choice and percentile stretches for display; the
+  statistics figures show come from :mod:`hsinb.analysis.stats`.
 * :mod:`~hsinb.plots.scene_plots`: one scene: false colour, label map, class spectra,
   band statistics, label counts, abundance maps.
 * :mod:`~hsinb.plots.explorer`: :func:`scene_explorer`, an ipywidgets pixel/class explorer
@@ -14,6 +15,7 @@ Every figure's title carries ``scene.display_name`` (simulated scenes say so).
 """
 
 from .ablation_plots import pair_matrix_heatmap
+from .colour import central_window, percentile_stretch
 from .explorer import explorer_figure, explorer_widget, scene_explorer
 from .regression_plots import prediction_scatter, prediction_scatter_grid, tile_abundance_maps
 from .save import save_figures
@@ -30,30 +32,19 @@ from .scene_plots import (
     spectral_axis,
 )
 from .simulator_plots import paper_c_overview, standin_overview
-from .stats import (
-    band_stats,
-    central_window,
-    class_mean_std,
-    class_pixel_counts,
-    endmember_angles,
-    percentile_stretch,
-    representative_pixel,
-    typical_spectra,
-)
 from .training_plots import classification_maps, embedding_plot, learning_curves, pca_2d
 
 __all__ = [
     "prediction_scatter", "prediction_scatter_grid", "tile_abundance_maps", "save_figures",
     "pair_matrix_heatmap",
-    "CLASS_PALETTE", "abundance_maps", "band_statistics", "band_stats", "central_window",
-    "class_cmap", "class_colours", "class_mean_std", "endmember_angles", "class_pixel_counts", "class_spectra",
+    "CLASS_PALETTE", "abundance_maps", "band_statistics", "central_window",
+    "class_cmap", "class_colours", "class_spectra",
     "explorer_figure", "explorer_widget", "false_colour", "label_counts", "label_map",
-    "percentile_stretch", "representative_pixel", "typical_spectra", "scene_explorer", "spectral_axis", "standin_overview", "paper_c_overview",
+    "percentile_stretch", "scene_explorer", "spectral_axis", "standin_overview", "paper_c_overview",
     # training_plots
     "classification_maps", "embedding_plot", "learning_curves", "pca_2d",
 ]  # fmt: skip
 
-from .augment_plots import contrast_window as contrast_window  # noqa: E402
 from .augment_plots import pair_views_figure as pair_views_figure  # noqa: E402
 from .augment_plots import showcase_patches as showcase_patches  # noqa: E402
 from .augment_plots import transform_gallery as transform_gallery  # noqa: E402

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 def pair_matrix_heatmap(mean, std=None, none: dict | None = None, title: str = "",
                         metric: str = "linear-probe OA (%)") -> Figure:
-    """Symmetric heatmap of a :func:`hsinb.protocols.ablation.pair_matrix` (n×n DataFrames).
+    """Symmetric heatmap of a :func:`hsinb.analysis.ablation.pair_matrix` (n×n DataFrames).
 
     Each cell shows mean (and ± std over seeds); empty cells (no run) stay blank. The
     no-augmentation result, when given, is written under the title as the reference.

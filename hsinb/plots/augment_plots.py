@@ -6,8 +6,11 @@
 * :func:`pair_views_figure`: how :class:`~hsinb.views.PairSampler` draws its pairs
   (overlapping p×p windows, or a pixel and a partner in its n×n neighbourhood).
 
-The numbers (spectral angle, overlap fraction, window rectangles, stretches, ...) come from
-the small pure functions at the top of this module, which are tested numerically.
+The numbers come from the package (spectral angle: :mod:`hsinb.metrics`; window overlap:
+:mod:`hsinb.views.pairs`; changes, label agreement, contrast: :mod:`hsinb.analysis.stats`);
+the small helpers at the top of this module only place and stretch what is drawn. The
+drawing helpers (``draw_spectra``, ``draw_patch_images``, ...) are shared with the
+interactive explorers of :mod:`~hsinb.plots.augment_widgets`.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from ..analysis import stats as analysis
 from ..errors import ShapeMismatchError, check_choice
-from ..metrics import spectral_angle_deg  # noqa: F401  (a metric; re-exported for the explorers)
+from ..metrics import spectral_angle_deg
 from ..scenes.scene import Scene
 from ..views import (
     CANONICAL_ORDER,
@@ -32,14 +36,13 @@ from ..views import (
     PairSampler,
     build_transforms,
 )
-from ..views.pairs import overlap_offsets
-from . import stats
+from ..views.pairs import overlap_offsets, window_overlap
+from . import colour
 
 __all__ = [
     "transform_names", "apply_transform", "as_display_batch", "centre_spectra",
-    "spectral_angle_deg", "relative_change", "window_overlap", "window_extent",
-    "zoom_limits", "paired_stretch", "band_values", "box_sums", "contrast_window", "showcase_patches", "value_label",
-    "label_agreement",
+    "window_extent", "zoom_limits", "paired_stretch", "band_values", "showcase_patches", "value_label",
+    "as_reference", "spectral_x", "change_text", "draw_spectra", "draw_patch_images",
     "transform_gallery", "pair_views_figure",
 ]  # fmt: skip
 
@@ -103,25 +106,6 @@ def centre_spectra(batch: np.ndarray) -> np.ndarray:
     return batch[..., p_r // 2, p_c // 2]
 
 
-def relative_change(before: np.ndarray, after: np.ndarray) -> np.ndarray:
-    """``|after - before| / |before|`` (l2 over the last axis), (...) float64; NaN where
-    ``before`` is all zero."""
-    b = np.asarray(before, dtype=np.float64)
-    a = np.asarray(after, dtype=np.float64)
-    nb = np.linalg.norm(b, axis=-1)
-    diff = np.linalg.norm(a - b, axis=-1)
-    return np.where(nb > 0, diff / np.where(nb > 0, nb, 1.0), np.nan)
-
-
-def window_overlap(ra, ca, rb, cb, size: int) -> np.ndarray:
-    """Share of the pixels of the ``size``×``size`` window centred at (ra, ca) that the
-    window centred at (rb, cb) also covers: ``max(0, p-|dr|) max(0, p-|dc|) / p²``.
-    Broadcasts over arrays; float64."""
-    dr = np.abs(np.asarray(ra, dtype=np.int64) - np.asarray(rb, dtype=np.int64))
-    dc = np.abs(np.asarray(ca, dtype=np.int64) - np.asarray(cb, dtype=np.int64))
-    return np.maximum(0, size - dr) * np.maximum(0, size - dc) / float(size * size)
-
-
 def window_extent(row: int, col: int, size: int) -> tuple[float, float, float, float]:
     """(x0, y0, width, height) of the ``size``×``size`` window centred at pixel (row, col)
     in ``imshow`` coordinates (pixel centres at integers), for a matplotlib ``Rectangle``."""
@@ -159,8 +143,8 @@ def paired_stretch(
     ``low``/``high`` percentiles of ``reference`` (any (..., 3) array; default ``before``),
     so that a change of brightness stays visible."""
     ref = np.asarray(before if reference is None else reference)
-    lo, hi = stats.stretch_limits(ref.reshape(-1, 1, 3), low, high)
-    return stats.apply_stretch(before, lo, hi), stats.apply_stretch(after, lo, hi)
+    lo, hi = colour.stretch_limits(ref.reshape(-1, 1, 3), low, high)
+    return colour.apply_stretch(before, lo, hi), colour.apply_stretch(after, lo, hi)
 
 
 def band_values(x: np.ndarray, bands: Sequence[int]) -> np.ndarray:
@@ -172,44 +156,14 @@ def band_values(x: np.ndarray, bands: Sequence[int]) -> np.ndarray:
     return a.reshape(-1, a.shape[-1])[:, list(bands)]
 
 
-def box_sums(image: np.ndarray, size: int) -> np.ndarray:
-    """Sums of an (H, W, ...) array over every ``size``×``size`` window lying fully inside
-    it: (H - size + 1, W - size + 1, ...), entry (i, j) for the window whose top-left pixel
-    is (i, j). Uses 2D cumulative sums (float64)."""
-    a = np.asarray(image, dtype=np.float64)
-    c = np.zeros((a.shape[0] + 1, a.shape[1] + 1) + a.shape[2:])
-    c[1:, 1:] = a.cumsum(0).cumsum(1)
-    return c[size:, size:] - c[:-size, size:] - c[size:, :-size] + c[:-size, :-size]
-
-
-def contrast_window(image: np.ndarray, size: int) -> tuple[int, int]:
-    """(row, col) of the centre of the ``size``×``size`` window, fully inside the (H, W, C)
-    image, with the largest summed per-channel variance (the most visible structure, so
-    that flips and rotations show); ties: the first in row-major order. The image's centre
-    pixel when it is smaller than the window."""
-    img = np.asarray(image, dtype=np.float64)
-    if img.ndim == 2:
-        img = img[..., None]
-    h, w = img.shape[:2]
-    if size > h or size > w:
-        return h // 2, w // 2
-    n = float(size * size)
-    mean = box_sums(img, size) / n
-    var = box_sums(img**2, size) / n - mean**2  # (h', w', C)
-    total = var.sum(axis=-1)
-    r, c = np.unravel_index(int(np.argmax(total)), total.shape)
-    return int(r) + size // 2, int(c) + size // 2
-
-
-
 def showcase_patches(scene: Scene, size: int, centres: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], np.ndarray]:
     """Patches for a gallery: the ``size``×``size`` window of ``scene`` whose false colour
     varies most (:func:`contrast_window`) first, then the windows around ``centres``
     ((row, col) pixels). Returns (the first window's centre, patches (n, B, size, size))."""
     from ..patches import extract_patches
 
-    bands = stats.default_rgb_bands(scene.n_bands, scene.rgb_bands, scene.wavelengths)
-    anchor = contrast_window(stats.false_colour_image(scene.cube, bands), size)
+    bands = colour.default_rgb_bands(scene.n_bands, scene.rgb_bands, scene.wavelengths)
+    anchor = analysis.contrast_window(colour.false_colour_image(scene.cube, bands), size)
     rows = [anchor[0]] + [r for r, _ in centres]
     cols = [anchor[1]] + [c for _, c in centres]
     return anchor, extract_patches(scene.cube, rows, cols, size, layout="2d")
@@ -224,19 +178,7 @@ def value_label(units: str, normalisation: str | None = None) -> str:
     return f"{units}, {normalisation.replace('_', ' ')}"
 
 
-def label_agreement(labels: np.ndarray, ra, ca, rb, cb) -> tuple[float, int]:
-    """Among pairs whose two centres are both labelled: (share with the same label, count).
-    The share is NaN when no pair has two labelled centres."""
-    lab = np.asarray(labels)
-    la = lab[np.asarray(ra), np.asarray(ca)]
-    lb = lab[np.asarray(rb), np.asarray(cb)]
-    both = (la > 0) & (lb > 0)
-    n = int(both.sum())
-    return (float((la[both] == lb[both]).mean()) if n else float("nan")), n
-
-
-# ============================================================================ drawing
-def _as_reference(reference: np.ndarray | torch.Tensor) -> np.ndarray:
+def as_reference(reference: np.ndarray | torch.Tensor) -> np.ndarray:
     """A stretch reference as numpy: (H, W, B) cubes and (N, B) spectra as given, patches
     in the (N, B, p, p) layout."""
     if torch.is_tensor(reference):
@@ -245,7 +187,7 @@ def _as_reference(reference: np.ndarray | torch.Tensor) -> np.ndarray:
     return a if a.ndim == 3 else as_display_batch(a)
 
 
-def _spectral_x(wavelengths: np.ndarray | None, n_bands: int) -> tuple[np.ndarray, str]:
+def spectral_x(wavelengths: np.ndarray | None, n_bands: int) -> tuple[np.ndarray, str]:
     if wavelengths is not None:
         wl = np.asarray(wavelengths, dtype=np.float64)
         if wl.shape != (n_bands,):
@@ -254,12 +196,12 @@ def _spectral_x(wavelengths: np.ndarray | None, n_bands: int) -> tuple[np.ndarra
     return np.arange(n_bands, dtype=np.float64), "band index"
 
 
-def _change_text(before: np.ndarray, after: np.ndarray, what: str = "") -> str:
+def change_text(before: np.ndarray, after: np.ndarray, what: str = "") -> str:
     """"θ = 1.2°, Δ = 5 %" (means over samples), or "unchanged" for an identity."""
     if np.array_equal(before, after):
         return f"unchanged{what}"
     ang = spectral_angle_deg(before, after)
-    rel = relative_change(before, after)
+    rel = analysis.relative_change(before, after)
     if np.isnan(ang).all():  # e.g. a centre pixel removed: no angle to an all-zero spectrum
         return "set to zero" if not np.any(after) else "θ undefined (all-zero spectrum)"
     text = f"θ = {np.nanmean(ang):.2f}°, Δ = {100 * np.nanmean(rel):.0f} %"
@@ -267,7 +209,7 @@ def _change_text(before: np.ndarray, after: np.ndarray, what: str = "") -> str:
     return text + (f" ({n_zero} zeroed)" if n_zero else "")
 
 
-def _draw_spectra(
+def draw_spectra(
     ax: Axes,
     xs: np.ndarray,
     before: np.ndarray,
@@ -277,17 +219,17 @@ def _draw_spectra(
 ) -> None:
     """Solid before, dashed after, one colour per sample."""
     for i in range(len(before)):
-        colour = SAMPLE_COLOURS[i % len(SAMPLE_COLOURS)]
+        tint = SAMPLE_COLOURS[i % len(SAMPLE_COLOURS)]
         label = sample_names[i] if sample_names is not None and i < len(sample_names) else f"sample {i}"
-        ax.plot(xs, before[i], color=colour, lw=1.3, label=label)
-        ax.plot(xs, after[i], color=colour, lw=1.0, ls="--")
+        ax.plot(xs, before[i], color=tint, lw=1.3, label=label)
+        ax.plot(xs, after[i], color=tint, lw=1.0, ls="--")
     if legend:
         ax.plot([], [], color="0.3", lw=1.3, label="before")
         ax.plot([], [], color="0.3", lw=1.0, ls="--", label="after")
         ax.legend(fontsize="x-small", frameon=False)
 
 
-def _draw_patch_images(
+def draw_patch_images(
     ax_before: Axes,
     ax_after: Axes,
     before: np.ndarray,
@@ -355,7 +297,7 @@ def transform_gallery(
         raise ValueError("no transform to show")
     overrides = overrides or {}
     n_bands = x.shape[1]
-    xs, xlabel = _spectral_x(wavelengths, n_bands)
+    xs, xlabel = spectral_x(wavelengths, n_bands)
     afters = {
         n: as_display_batch(apply_transform(x, n, generator_seed, wavelengths=wavelengths,
                                             **overrides.get(n, {})))
@@ -374,8 +316,8 @@ def transform_gallery(
             n = names[k]
             after = afters[n]
             note = " (identity on spectra)" if n in SPATIAL or n == "pixel_drop" else ""
-            _draw_spectra(ax, xs, x, after, sample_names, legend=(k == 0))
-            ax.set_title(f"{n}: {_change_text(x, after, note)}", fontsize="small")
+            draw_spectra(ax, xs, x, after, sample_names, legend=(k == 0))
+            ax.set_title(f"{n}: {change_text(x, after, note)}", fontsize="small")
             if k // ncols == nrows - 1 or k + ncols >= len(names):
                 ax.set_xlabel(xlabel)
             if k % ncols == 0:
@@ -387,22 +329,22 @@ def transform_gallery(
 
     if not 0 <= index < len(x):
         raise ValueError(f"index {index} outside the batch of {len(x)} patches")
-    bands = stats.default_rgb_bands(n_bands, rgb_bands, wavelengths)
+    bands = colour.default_rgb_bands(n_bands, rgb_bands, wavelengths)
     fig, axes = plt.subplots(len(names), 3, figsize=(10.5, 2.5 * len(names)),
                              layout="constrained", squeeze=False,
                              width_ratios=[1.0, 1.0, 2.6])
     before = x[index]
-    ref = band_values(x if reference is None else _as_reference(reference), bands)
+    ref = band_values(x if reference is None else as_reference(reference), bands)
     for k, n in enumerate(names):
         after = afters[n][index]
         ax_b, ax_a, ax_s = axes[k]
-        _draw_patch_images(ax_b, ax_a, before, after, bands, ref)
+        draw_patch_images(ax_b, ax_a, before, after, bands, ref)
         changed = "unchanged" if np.array_equal(before, after) else "after"
         ax_b.set_title(f"{n}: before", fontsize="small")
         ax_a.set_title(f"{n}: {changed}", fontsize="small")
         cb, ca = centre_spectra(before[None]), centre_spectra(after[None])
-        _draw_spectra(ax_s, xs, cb, ca, ["centre pixel"], legend=(k == 0))
-        ax_s.set_title(f"centre spectrum: {_change_text(cb, ca)}", fontsize="small")
+        draw_spectra(ax_s, xs, cb, ca, ["centre pixel"], legend=(k == 0))
+        ax_s.set_title(f"centre spectrum: {change_text(cb, ca)}", fontsize="small")
         ax_s.set_ylabel(units)
         if k == len(names) - 1:
             ax_s.set_xlabel(xlabel)
@@ -426,25 +368,25 @@ def _draw_pairs(
 ) -> None:
     ax.imshow(rgb, interpolation="nearest")
     for k in range(len(ra)):
-        colour = SAMPLE_COLOURS[k % len(SAMPLE_COLOURS)]
+        tint = SAMPLE_COLOURS[k % len(SAMPLE_COLOURS)]
         if mode == "neighbour":
             x0, y0, w, h = window_extent(ra[k], ca[k], neighbourhood)
-            ax.add_patch(Rectangle((x0, y0), w, h, fill=False, ec=colour, lw=1.2))
-            ax.plot([ca[k], cb[k]], [ra[k], rb[k]], color=colour, lw=1.0)
-            ax.plot(ca[k], ra[k], "o", mfc="none", mec=colour, ms=6, mew=1.5)
-            ax.plot(cb[k], rb[k], "x", color=colour, ms=6, mew=1.5)
+            ax.add_patch(Rectangle((x0, y0), w, h, fill=False, ec=tint, lw=1.2))
+            ax.plot([ca[k], cb[k]], [ra[k], rb[k]], color=tint, lw=1.0)
+            ax.plot(ca[k], ra[k], "o", mfc="none", mec=tint, ms=6, mew=1.5)
+            ax.plot(cb[k], rb[k], "x", color=tint, ms=6, mew=1.5)
             if size > 1:
                 x0, y0, w, h = window_extent(rb[k], cb[k], size)
-                ax.add_patch(Rectangle((x0, y0), w, h, fill=False, ec=colour, lw=0.8, ls=":"))
+                ax.add_patch(Rectangle((x0, y0), w, h, fill=False, ec=tint, lw=0.8, ls=":"))
         else:
             for r, c, ls in ((ra[k], ca[k], "-"), (rb[k], cb[k], "--")):
                 x0, y0, w, h = window_extent(r, c, size)
-                ax.add_patch(Rectangle((x0, y0), w, h, fill=False, ec=colour, lw=1.5, ls=ls))
+                ax.add_patch(Rectangle((x0, y0), w, h, fill=False, ec=tint, lw=1.5, ls=ls))
             if annotate:
                 o = float(window_overlap(ra[k], ca[k], rb[k], cb[k], size))
                 x0, y0, _, _ = window_extent(min(ra[k], rb[k]), min(ca[k], cb[k]), size)
                 ax.annotate(f"{o:.2f}", (x0, y0), xytext=(0, 2), textcoords="offset points",
-                            color=colour, fontsize="small", fontweight="bold",
+                            color=tint, fontsize="small", fontweight="bold",
                             va="bottom", ha="left")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -490,10 +432,10 @@ def pair_views_figure(
     gen = torch.Generator().manual_seed(int(seed))
     ra, ca, rb, cb = (t.numpy() for t in sampler.sample_centres(n_pairs, gen))
     sa, sca, sb, scb = (t.numpy() for t in sampler.sample_centres(n_stats, gen))
-    agree, n_both = label_agreement(scene.labels, sa, sca, sb, scb)
+    agree, n_both = analysis.label_agreement(scene.labels, sa, sca, sb, scb)
 
-    bands = stats.default_rgb_bands(scene.n_bands, bands or scene.rgb_bands, scene.wavelengths)
-    rgb = stats.false_colour_image(scene.cube, bands)
+    bands = colour.default_rgb_bands(scene.n_bands, bands or scene.rgb_bands, scene.wavelengths)
+    rgb = colour.false_colour_image(scene.cube, bands)
     h, w, _ = scene.shape
     n_panels = 4 if mode == "overlap" else 3
     ratios = [1.0, 1.0, 1.6, 1.1][:n_panels]
@@ -511,19 +453,19 @@ def pair_views_figure(
     axes[1].set_title(f"zoom on pair 1: ({ra[0]}, {ca[0]}) → ({rb[0]}, {cb[0]})",
                       fontsize="small")
 
-    xs, xlabel = _spectral_x(scene.wavelengths, scene.n_bands)
+    xs, xlabel = spectral_x(scene.wavelengths, scene.n_bands)
     ax = axes[2]
     for k in range(n_pairs):
-        colour = SAMPLE_COLOURS[k % len(SAMPLE_COLOURS)]
+        tint = SAMPLE_COLOURS[k % len(SAMPLE_COLOURS)]
         la, lb = int(scene.labels[ra[k], ca[k]]), int(scene.labels[rb[k], cb[k]])
         name_a = scene.class_names[la - 1] if la else "unlabelled"
         name_b = scene.class_names[lb - 1] if lb else "unlabelled"
         ang = float(spectral_angle_deg(scene.cube[ra[k], ca[k]], scene.cube[rb[k], cb[k]]))
         extra = (f", overlap {float(window_overlap(ra[k], ca[k], rb[k], cb[k], size)):.2f}"
                  if mode == "overlap" else "")
-        ax.plot(xs, scene.cube[ra[k], ca[k]], color=colour, lw=1.3,
+        ax.plot(xs, scene.cube[ra[k], ca[k]], color=tint, lw=1.3,
                 label=f"{k + 1}: {name_a} → {name_b}, θ = {ang:.1f}°{extra}")
-        ax.plot(xs, scene.cube[rb[k], cb[k]], color=colour, lw=1.0, ls="--")
+        ax.plot(xs, scene.cube[rb[k], cb[k]], color=tint, lw=1.0, ls="--")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(value_label(scene.units, scene.meta.get("normalisation")))
     ax.set_title("centre spectra: anchor (solid), partner (dashed)", fontsize="small")

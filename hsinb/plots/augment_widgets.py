@@ -26,17 +26,17 @@ from matplotlib.figure import Figure
 
 from ..errors import check_choice
 from ..views import SPATIAL, TRANSFORMS
-from . import stats
+from . import colour
 from .augment_plots import (
-    _as_reference,
-    _change_text,
-    _draw_patch_images,
-    _draw_spectra,
-    _spectral_x,
     apply_transform,
     as_display_batch,
+    as_reference,
     band_values,
     centre_spectra,
+    change_text,
+    draw_patch_images,
+    draw_spectra,
+    spectral_x,
 )
 from .explorer import _in_kernel
 
@@ -168,7 +168,7 @@ def transform_figure(
     params = dict(params or {})
     batch = as_display_batch(x)
     after = as_display_batch(apply_transform(x, name, seed, p=p, wavelengths=wavelengths, **params))
-    xs, xlabel = _spectral_x(wavelengths, batch.shape[1])
+    xs, xlabel = spectral_x(wavelengths, batch.shape[1])
     shown = ", ".join(f"{k}={_fmt(v)}" for k, v in params.items())
     where = f"{source}: " if source else ""
     title = f"{where}{name}({shown}) with p = {p:g}, seed {seed}"
@@ -177,8 +177,8 @@ def transform_figure(
             fig = plt.figure(figsize=(11.0, 3.8), layout="constrained")
         ax_c, ax_d = fig.subplots(1, 2, width_ratios=[1.3, 1.0])
         note = " (identity on spectra)" if name in SPATIAL or name == "pixel_drop" else ""
-        _draw_spectra(ax_c, xs, batch, after, sample_names, legend=True)
-        ax_c.set_title(_change_text(batch, after, note), fontsize="small")
+        draw_spectra(ax_c, xs, batch, after, sample_names, legend=True)
+        ax_c.set_title(change_text(batch, after, note), fontsize="small")
         ax_c.set_xlabel(xlabel)
         ax_c.set_ylabel(units)
         for i in range(len(batch)):
@@ -192,18 +192,18 @@ def transform_figure(
     else:
         if not 0 <= index < len(batch):
             raise ValueError(f"index {index} outside the batch of {len(batch)} patches")
-        bands = stats.default_rgb_bands(batch.shape[1], rgb_bands, wavelengths)
+        bands = colour.default_rgb_bands(batch.shape[1], rgb_bands, wavelengths)
         if fig is None:
             fig = plt.figure(figsize=(11.0, 3.6), layout="constrained")
         ax_b, ax_a, ax_s = fig.subplots(1, 3, width_ratios=[1.0, 1.0, 2.2])
-        ref = band_values(batch if reference is None else _as_reference(reference), bands)
-        _draw_patch_images(ax_b, ax_a, batch[index], after[index], bands, ref)
+        ref = band_values(batch if reference is None else as_reference(reference), bands)
+        draw_patch_images(ax_b, ax_a, batch[index], after[index], bands, ref)
         ax_b.set_title(f"before, bands {bands}", fontsize="small")
         same = np.array_equal(batch[index], after[index])
         ax_a.set_title("after (unchanged)" if same else "after", fontsize="small")
         cb, ca = centre_spectra(batch[index][None]), centre_spectra(after[index][None])
-        _draw_spectra(ax_s, xs, cb, ca, ["centre pixel"], legend=True)
-        ax_s.set_title(f"centre spectrum: {_change_text(cb, ca)}", fontsize="small")
+        draw_spectra(ax_s, xs, cb, ca, ["centre pixel"], legend=True)
+        ax_s.set_title(f"centre spectrum: {change_text(cb, ca)}", fontsize="small")
         ax_s.set_xlabel(xlabel)
         ax_s.set_ylabel(units)
         title += f", patch {index} of {len(batch)}"

@@ -23,9 +23,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from ..analysis import stats as analysis
 from ..patches import check_patch_size, extract_patches
 from ..scenes.scene import Scene
-from . import stats
+from . import colour
 from .scene_plots import class_colours, spectral_axis
 
 MAX_PATCH = 15
@@ -48,20 +49,20 @@ class _ExplorerData:
 
     @classmethod
     def of(cls, scene: Scene) -> _ExplorerData:
-        bands = stats.default_rgb_bands(scene.n_bands, scene.rgb_bands, scene.wavelengths)
+        bands = colour.default_rgb_bands(scene.n_bands, scene.rgb_bands, scene.wavelengths)
         three = scene.cube[..., list(bands)]
-        lo, hi = stats.stretch_limits(three)
-        mean, std, count = stats.class_mean_std(scene.cube, scene.labels, scene.n_classes)
+        lo, hi = colour.stretch_limits(three)
+        mean, std, count = analysis.class_mean_std(scene.cube, scene.labels, scene.n_classes)
         x, xlabel = spectral_axis(scene)
-        return cls(scene, bands, lo, hi, stats.apply_stretch(three, lo, hi), mean, std, count,
+        return cls(scene, bands, lo, hi, colour.apply_stretch(three, lo, hi), mean, std, count,
                    x, xlabel)
 
 
 def default_pixel(scene: Scene) -> tuple[int, int]:
     """(row, col) to start from: the most typical pixel of the largest class, else the centre."""
-    counts = stats.class_pixel_counts(scene.labels, scene.n_classes)
+    counts = analysis.class_pixel_counts(scene.labels, scene.n_classes)
     if counts.size and counts.max() > 0:
-        return stats.representative_pixel(scene.cube, scene.labels, int(np.argmax(counts)) + 1)
+        return analysis.representative_pixel(scene.cube, scene.labels, int(np.argmax(counts)) + 1)
     h, w, _ = scene.shape
     return h // 2, w // 2
 
@@ -122,7 +123,7 @@ def explorer_figure(
     ax.set_axis_off()
 
     ax = axes[1]
-    ax.imshow(stats.apply_stretch(win[..., list(d.bands)], d.lo, d.hi), interpolation="nearest")
+    ax.imshow(colour.apply_stretch(win[..., list(d.bands)], d.lo, d.hi), interpolation="nearest")
     ax.add_patch(Rectangle((r - 0.5, r - 0.5), 1, 1, fill=False, ec="red", lw=1.5))
     agree = (f"{same} of {int(labelled.sum())} labelled pixels share its label"
              if own else f"centre unlabelled; {int(labelled.sum())} labelled pixels")
@@ -201,7 +202,7 @@ def explorer_widget(
         c = change["new"]
         if c and d.count[c - 1] > 0:
             busy[0] = True
-            row_s.value, col_s.value = stats.representative_pixel(scene.cube, scene.labels, c)
+            row_s.value, col_s.value = analysis.representative_pixel(scene.cube, scene.labels, c)
             busy[0] = False
         redraw()
 

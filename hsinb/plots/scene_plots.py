@@ -3,7 +3,7 @@
 Every function takes a scene (and an optional matplotlib ``ax`` to draw into), returns the
 :class:`~matplotlib.figure.Figure`, and puts ``scene.display_name`` in the title so that a
 simulated scene ("paviaU-sim", "demo (simulated)") is never mistaken for a real one.
-The numbers come from :mod:`hsinb.plots.stats`.
+The numbers come from :mod:`hsinb.analysis.stats`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from ..analysis import stats as analysis
 from ..errors import ShapeMismatchError
 from ..scenes.scene import Scene
-from . import stats
+from . import colour
 
 #: categorical colours for classes 1, 2, ...; class 0 (unlabelled) is always black.
 #: tab10, then the light tab20 shades, then tab20b: 30 distinct colours, then repeated.
@@ -94,8 +95,8 @@ def false_colour(
 
     ``bands`` defaults to ``scene.rgb_bands`` (else bands nearest 640/550/460 nm).
     """
-    bands = stats.default_rgb_bands(scene.n_bands, bands or scene.rgb_bands, scene.wavelengths)
-    img = stats.false_colour_image(scene.cube, bands, low, high)
+    bands = colour.default_rgb_bands(scene.n_bands, bands or scene.rgb_bands, scene.wavelengths)
+    img = colour.false_colour_image(scene.cube, bands, low, high)
     fig, ax = _figure(ax, (5.5, 5.5))
     ax.imshow(img, interpolation="nearest")
     ax.set_title(f"{scene.display_name}: false colour\nR, G, B = {_band_label(scene, bands)}",
@@ -127,7 +128,7 @@ def label_map(
     ax.set_axis_off()
     if legend:
         colours = class_colours(scene.n_classes)
-        counts = stats.class_pixel_counts(lab, scene.n_classes)
+        counts = analysis.class_pixel_counts(lab, scene.n_classes)
         handles = [Patch(facecolor=colours[0], edgecolor="grey", label="0 unlabelled")]
         handles += [
             Patch(facecolor=colours[c], label=f"{c} {name} ({counts[c - 1]})")
@@ -150,7 +151,7 @@ def class_spectra(
     ``classes``: ids (1..C) or names to show; default all.
     """
     ids = _resolve_classes(scene, classes)
-    mean, std, count = stats.class_mean_std(scene.cube, scene.labels, scene.n_classes)
+    mean, std, count = analysis.class_mean_std(scene.cube, scene.labels, scene.n_classes)
     x, xlabel = spectral_axis(scene)
     colours = class_colours(scene.n_classes)
     fig, ax = _figure(ax, (8.0, 4.5))
@@ -170,7 +171,7 @@ def class_spectra(
 
 def band_statistics(scene: Scene, ax: Axes | None = None) -> Figure:
     """Per-band mean, mean ± std, min and max over all H·W pixels (labelled or not)."""
-    st = stats.band_stats(scene.cube)
+    st = analysis.band_stats(scene.cube)
     x, xlabel = spectral_axis(scene)
     fig, ax = _figure(ax, (8.0, 4.0))
     ax.fill_between(x, st["min"], st["max"], color="0.85", lw=0, label="min – max")
@@ -188,7 +189,7 @@ def band_statistics(scene: Scene, ax: Axes | None = None) -> Figure:
 
 def label_counts(scene: Scene, ax: Axes | None = None) -> Figure:
     """Horizontal bar chart of the labelled pixels per class (class 1 at the top)."""
-    counts = stats.class_pixel_counts(scene.labels, scene.n_classes)
+    counts = analysis.class_pixel_counts(scene.labels, scene.n_classes)
     colours = class_colours(scene.n_classes)[1:]
     fig, ax = _figure(ax, (7.0, 0.9 + 0.32 * max(scene.n_classes, 1)))
     y = np.arange(scene.n_classes)

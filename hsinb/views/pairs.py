@@ -26,19 +26,33 @@ from ..errors import SplitError, check_choice
 from ..patches import PaddedCube
 from .spectral import rand
 
-__all__ = ["PAIR_MODES", "PairSampler", "overlap_offsets", "neighbour_offsets"]
+__all__ = ["PAIR_MODES", "PairSampler", "overlap_fraction", "window_overlap", "overlap_offsets", "neighbour_offsets"]
 
 PAIR_MODES = ("overlap", "neighbour", "same")
 
 
-def overlap_offsets(size: int, min_overlap: float = 0.5) -> torch.Tensor:
-    """(K, 2) long offsets (dr, dc) ≠ 0 whose p×p windows overlap by ≥ ``min_overlap``.
+def overlap_fraction(dr, dc, size: int):
+    """Share of a ``size``×``size`` window's pixels that the same window shifted by (dr, dc)
+    also covers: ``max(0, p − |dr|) · max(0, p − |dc|) / p²``. The one overlap rule of the
+    pair samplers; broadcasts over NumPy arrays or tensors (float out)."""
+    return (size - abs(dr)).clip(0) * (size - abs(dc)).clip(0) / float(size * size)
 
-    Returns a single (0, 0) row when no non-zero offset qualifies.
+
+def window_overlap(ra, ca, rb, cb, size: int) -> np.ndarray:
+    """:func:`overlap_fraction` of the windows centred at (ra, ca) and (rb, cb), broadcast
+    over arrays of pixel coordinates; float64."""
+    dr = np.asarray(ra, dtype=np.int64) - np.asarray(rb, dtype=np.int64)
+    dc = np.asarray(ca, dtype=np.int64) - np.asarray(cb, dtype=np.int64)
+    return np.asarray(overlap_fraction(dr, dc, size), dtype=np.float64)
+
+
+def overlap_offsets(size: int, min_overlap: float = 0.5) -> torch.Tensor:
+    """(K, 2) long offsets (dr, dc) ≠ 0 whose p×p windows overlap by ≥ ``min_overlap``
+    (:func:`overlap_fraction`). Returns a single (0, 0) row when no non-zero offset qualifies.
     """
     r = torch.arange(-(size - 1), size)
     dr, dc = torch.meshgrid(r, r, indexing="ij")
-    frac = (size - dr.abs()) * (size - dc.abs()) / float(size * size)
+    frac = overlap_fraction(dr, dc, size)
     ok = (frac >= min_overlap - 1e-12) & ((dr != 0) | (dc != 0))
     offs = torch.stack([dr[ok], dc[ok]], dim=1)
     return offs if len(offs) else torch.zeros(1, 2, dtype=torch.long)

@@ -1,5 +1,5 @@
 """The calibrated difficulty of each stand-in, as written by
-``hsinb.protocols.calibration.save_calibration`` (never edited by hand)."""
+``hsinb.experiments.calibration.save_calibration`` (never edited by hand)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ Choices the paper leaves open, made here and recorded in ``Scene.meta``:
     this function, the literal recipe). i.i.d. abundances have no spatial structure, so
     10 x 10 patch means are all close to 1/E; ``spatial="smooth"`` gives spatially
     correlated (logistic-normal) abundances instead. Method C (notebook 06,
-    ``hsinb.protocols.method_c.load_regression_scene``) uses ``"smooth"`` by default and
+    ``hsinb.experiments.method_c.load_regression_scene``) uses ``"smooth"`` by default and
     says why; ``load_scene("synthetic-c")`` alone gives the literal ``"iid"`` scene.
   - Noise order: eq. (5) adds ``n`` before the modulation, so the noise is modulated too
     (``noise_before_modulation=True``); its level is set so that the final cube has the

@@ -19,7 +19,7 @@ from torch import nn
 
 from ..errors import ShapeMismatchError
 from ..objectives.contrastive import contrastive_regression_loss
-from .classify import _batch_indices, model_device, show_progress
+from .batching import batch_indices, model_device, show_progress
 
 __all__ = ["fit_contrastive_regression", "predict_regression"]
 
@@ -63,7 +63,7 @@ def fit_contrastive_regression(
     model.train()
     for _ in tqdm(range(epochs), desc="contrastive regression", disable=not show_progress(progress), leave=False):
         sums = {"loss": 0.0, "mse": 0.0, "contrastive": 0.0}
-        for idx in _batch_indices(x.shape[0], batch_size, generator):
+        for idx in batch_indices(x.shape[0], batch_size, generator):
             xb = x[idx.to(x.device)].to(device, non_blocking=True)
             yb = y[idx.to(y.device)].to(device, non_blocking=True).float()
             if contrast:

@@ -1,7 +1,7 @@
 """Classical baselines of method C, under its own tile protocol: the question a reviewer
 asks first, whether a deep 3-D network is needed to regress tile abundances at all.
 
-Same samples, split and metrics as :func:`hsinb.protocols.method_c.run_method_c`: the scene is
+Same samples, split and metrics as :func:`hsinb.experiments.method_c.run_method_c`: the scene is
 cut into S×S tiles labelled with their mean abundances, ``tile_split(T, test_fraction, seed)``
 draws the test tiles (the same tiles as the C run of that seed), and R², MAE and MAE_sum are
 computed on them. The baselines:
@@ -38,8 +38,9 @@ import numpy as np
 from ..errors import ShapeMismatchError, check_choice
 from ..metrics import regression_metrics
 from ..models.unmixing import fcls, match_endmembers, nnls, vca
+from ..patches import tile_grid, tile_samples
 from ..scenes.scene import Scene
-from .method_c import tile_grid, tile_samples, tile_split
+from ..splits import tile_split
 
 __all__ = ["BASELINES_C", "ORACLE_BASELINES", "FAIR_BASELINES", "tile_mean_spectra", "to_simplex", "run_regression_baseline", "run_baselines",
            "best_fair_baseline", "regression_baseline_task"]
@@ -58,7 +59,7 @@ MAX_PLS_COMPONENTS = 20
 
 def tile_mean_spectra(cube: np.ndarray, size: int) -> np.ndarray:
     """(T, B) mean spectrum of every whole S×S tile, tiles in row-major order (as
-    :func:`~hsinb.protocols.method_c.tile_samples`)."""
+    :func:`~hsinb.experiments.method_c.tile_samples`)."""
     th, tw = tile_grid(cube.shape[:2], size)
     b = cube.shape[2]
     c = np.asarray(cube[: th * size, : tw * size], dtype=np.float64)
@@ -167,9 +168,9 @@ def regression_baseline_task(scene: str = "synthetic-c", baseline: str = "ridge"
                              quick: bool = False, data_dir: str | None = None,
                              record_path: str | None = None) -> dict[str, Any]:
     """The batch task of the C baselines (``hsinb grid
-    hsinb.protocols.regression_baselines:regression_baseline_task ...``): one baseline, one
+    hsinb.experiments.regression_baselines:regression_baseline_task ...``): one baseline, one
     seed, one record with the same metrics and ``test_tiles`` as a method C record. The scene
-    is loaded as method C loads it (:func:`~hsinb.protocols.method_c.load_regression_scene`).
+    is loaded as method C loads it (:func:`~hsinb.experiments.method_c.load_regression_scene`).
     ``quick`` changes nothing (every baseline takes seconds); it is accepted so that a grid's
     quick setting applies to it too."""
     from ..records import RunTimer, save_run

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from ..objectives.barlow_twins import barlow_twins_loss
-from .classify import model_device, show_progress
+from .batching import model_device, show_progress
 from .optim import LARS, lars_param_groups, warmup_cosine_schedule
 
 __all__ = ["pretrain_barlow_twins"]
@@ -39,7 +39,7 @@ def pretrain_barlow_twins(
     ``steps_per_epoch`` is given), augments both views independently with the same
     ``transforms`` (symmetric, as in the paper; None for no augmentation), and minimises
     ``barlow_twins_loss(projector(encoder(xa)), projector(encoder(xb)), lambd)`` with
-    :class:`~hsinb.protocols.optim.LARS` (η = 0.001, ``weight_decay`` on weights only) under
+    :class:`~hsinb.training.optim.LARS` (η = 0.001, ``weight_decay`` on weights only) under
     a linear warm-up (``warmup_fraction`` of all steps) + cosine decay to
     ``final_lr_scale × lr``. Biases and norm parameters use ``bias_lr_scale × lr``.
 

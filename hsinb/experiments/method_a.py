@@ -3,7 +3,7 @@ and finetune classifiers and the classical baselines on one few-shot split.
 
 Notebooks 03 and 04 and the grids call :func:`run_method_a`; the pieces it combines live in
 :mod:`~hsinb.views`, :mod:`~hsinb.models`, :mod:`~hsinb.objectives` and the recipes of
-:mod:`~hsinb.protocols.classify` / :mod:`~hsinb.protocols.pretrain`.
+:mod:`~hsinb.training.classify` / :mod:`~hsinb.training.pretrain`.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from ..models import Projector, build_encoder
 from ..runtime import pick_device, seed_everything, torch_generator
 from ..scenes.scene import Scene
 from ..splits import Split
+from ..training.classify import fit_finetune, fit_linear_probe, fit_supervised
+from ..training.pretrain import pretrain_barlow_twins
 from ..views import PairSampler, build_transforms
-from .classify import fit_finetune, fit_linear_probe, fit_supervised
 from .encoder_cache import cached_encoder
 from .fewshot import MODELS, FewShotData, classical_baselines, evaluate, prepare_fewshot
-from .pretrain import pretrain_barlow_twins
 
 PROTOCOLS = ("supervised", "linear", "finetune")
 #: paper A, section 4.2: the transforms used for the 2-D results
@@ -181,7 +181,7 @@ def method_a_task(scene: str = "demo", K: int = 10, seed: int = 0, model: str = 
                   data_dir: str | None = None, record_path: str | None = None) -> dict[str, Any]:
     """The batch twin of ``notebooks/04_barlow.ipynb``: same parameters, same record, no figures.
 
-    For grids (``hsinb grid hsinb.protocols.method_a:method_a_task ...``): it skips the
+    For grids (``hsinb grid hsinb.experiments.method_a:method_a_task ...``): it skips the
     kernel start-up and the figures of the notebook. ``K=0`` uses the official training map.
     Returns the record.
     """

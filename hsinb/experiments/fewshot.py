@@ -16,7 +16,7 @@ from ..metrics import classification_metrics
 from ..patches import PaddedCube
 from ..scenes.scene import Scene
 from ..splits import Split
-from .classify import predict
+from ..training.classify import predict
 
 #: encoder name -> (registry name, patch layout)
 MODELS = {"1d": ("resnet1d", "1d"), "2d": ("resnet2d", "2d")}

@@ -13,14 +13,13 @@ lists ``"loss"`` (mean training cross-entropy) and ``"train_acc"``.
 
 from __future__ import annotations
 
-import os
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from ..errors import ShapeMismatchError
 from ..models.heads import EncoderWithHead, LinearClassifier
+from .batching import batch_indices, model_device, show_progress
 
 __all__ = [
     "fit_supervised",
@@ -29,19 +28,7 @@ __all__ = [
     "predict",
     "predict_logits",
     "encode",
-    "show_progress",
 ]
-
-
-def show_progress(progress: bool) -> bool:
-    """True when a progress bar should be drawn (``progress`` and env ``CI`` unset)."""
-    return bool(progress) and not os.environ.get("CI")
-
-
-def model_device(model: nn.Module) -> torch.device:
-    """Device of the model's first parameter (CPU for a parameter-free model)."""
-    p = next(model.parameters(), None)
-    return p.device if p is not None else torch.device("cpu")
 
 
 def _check_xy(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -55,20 +42,6 @@ def _check_xy(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 def _n_classes(y: torch.Tensor, n_classes: int | None) -> int:
     return int(n_classes) if n_classes is not None else int(y.max()) + 1
-
-
-def _batch_indices(
-    n: int, batch_size: int, generator: torch.Generator | None
-) -> list[torch.Tensor]:
-    """Shuffled index batches; a trailing batch of one sample is merged into the previous one
-    (BatchNorm cannot train on a single sample)."""
-    gdev = generator.device if generator is not None else torch.device("cpu")
-    order = torch.randperm(n, generator=generator, device=gdev).cpu()
-    chunks = list(order.split(batch_size))
-    if len(chunks) > 1 and chunks[-1].numel() == 1:
-        chunks[-2] = torch.cat(chunks[-2:])
-        chunks.pop()
-    return chunks
 
 
 def _train(
@@ -88,7 +61,7 @@ def _train(
     history: dict[str, list[float]] = {"loss": [], "train_acc": []}
     for _ in tqdm(range(epochs), desc=desc, disable=not show_progress(progress), leave=False):
         total, correct = torch.zeros((), device=device), torch.zeros((), device=device)
-        for idx in _batch_indices(x.shape[0], batch_size, generator):
+        for idx in batch_indices(x.shape[0], batch_size, generator):
             xb = x[idx.to(x.device)].to(device, non_blocking=True)
             yb = y[idx.to(y.device)].to(device, non_blocking=True)
             logits = model(xb)

@@ -1,4 +1,6 @@
-"""Training recipes that combine views, models and objectives; optimisers and schedules."""
+"""Recipes that fit a model: supervised, linear probe, finetune (:mod:`.classify`), Barlow
+Twins pre-training (:mod:`.pretrain`), joint contrastive regression (:mod:`.contrastive_regression`);
+optimisers and schedules (LARS, warm-up cosine: :mod:`.optim`). They take tensors, not scenes."""
 
 from .classify import (
     encode,

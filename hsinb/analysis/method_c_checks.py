@@ -9,7 +9,7 @@
    (Varahagiri) is the best backbone, in every transform set.
 3. **Our reproduction criterion** (issue, not the paper): every cell at least as good as
    the paper's (R² ≥, MAE ≤).
-4. **The classical baselines** (ours, :mod:`hsinb.protocols.regression_baselines`): each
+4. **The classical baselines** (ours, :mod:`hsinb.experiments.regression_baselines`): each
    backbone and transform set against the best fair classical baseline (ridge, PLS or
    unmixing with extracted endmembers), paired by seed on the same test tiles.
 
@@ -175,8 +175,8 @@ def baseline_summary(baselines, metrics=("R2", "MAE", "MAE_sum")):
     ``oracle`` (given the reference endmembers, never chosen as the best)."""
     import pandas as pd
 
+    from ..experiments.regression_baselines import BASELINES_C, ORACLE_BASELINES
     from ..grid import aggregate
-    from .regression_baselines import BASELINES_C, ORACLE_BASELINES
 
     have = [m for m in metrics if m in baselines.columns]
     agg = aggregate(baselines, ["baseline"], have)
@@ -189,7 +189,7 @@ def baseline_summary(baselines, metrics=("R2", "MAE", "MAE_sum")):
 def best_baseline(baselines, metric: str = "R2") -> str:
     """The fair classical baseline (not given the reference endmembers) with the best seed
     mean of ``metric``. Chosen on the test tiles' seed means, so it favours the baselines."""
-    from .regression_baselines import FAIR_BASELINES
+    from ..experiments.regression_baselines import FAIR_BASELINES
 
     fair = baselines[baselines["baseline"].isin(FAIR_BASELINES)]
     if fair.empty:
@@ -255,7 +255,7 @@ def _baseline_section(runs, baselines) -> str:
     names = ", ".join(f"{m}: {best_baseline(baselines, m)}" for m in ("R2", "MAE"))
     r2 = paired[paired["metric"] == "R2"]
     above = int(r2["better"].sum())
-    return ("Against the classical baselines (ours; `hsinb.protocols.regression_baselines`: ridge and PLS on "
+    return ("Against the classical baselines (ours; `hsinb.experiments.regression_baselines`: ridge and PLS on "
             "tile-mean spectra, fitted on the training tiles; VCA or reference endmembers with FCLS or "
             "sum-normalised NNLS per pixel, no labels), on the same test tiles and seeds. The baselines given "
             "the reference endmembers (oracle) are shown, never paired.\n\n"
@@ -277,7 +277,7 @@ def claims_report(runs, paper, title: str = "", command: str = "", baselines=Non
     against ``paper`` (a paper C table). Records that mix settings are refused
     (:class:`UnknownParameterError` naming them). Our MAE summed over endmembers
     (``MAE_sum``), when recorded, is also compared with the paper's MAE. ``baselines``
-    (records of :mod:`~hsinb.protocols.regression_baselines`) add the comparison with the
+    (records of :mod:`~hsinb.experiments.regression_baselines`) add the comparison with the
     classical baselines on the same test tiles."""
     import pandas as pd
 

@@ -35,7 +35,7 @@ from ..scenes.registry import get_spec
 from ..scenes.simulate import make_standin
 from ..scenes.simulate.calibrated import CALIBRATION_FILE
 from ..splits import few_shot_split
-from .classify import fit_supervised
+from ..training.classify import fit_supervised
 from .fewshot import evaluate, prepare_fewshot
 
 #: target OA (%) of a supervised 2-D CNN at K = 10. PaviaU and Houston: paper A, Tables 1-2.
@@ -200,7 +200,7 @@ def save_calibration(result: dict, results_dir: str | Path = RESULTS_DIR,
     calibration.json`` (read by ``load_scene`` for ``difficulty=None``; it ships with the
     package, and is rewritten in the source tree by an editable install)."""
     scene = result["scene"]
-    rec = make_record({"scene": scene, "procedure": "hsinb.protocols.calibration.calibrate"}, result)
+    rec = make_record({"scene": scene, "procedure": "hsinb.experiments.calibration.calibrate"}, result)
     path = Path(results_dir) / f"{scene}.json"
     atomic_write_text(path, json.dumps(rec, indent=2) + "\n")
     table = json.loads(calibration_file.read_text()) if calibration_file.exists() else {}

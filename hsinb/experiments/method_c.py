@@ -19,77 +19,22 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-import torch
 
-from ..errors import PatchSizeError, ShapeMismatchError, SplitError, check_choice
+from ..errors import ShapeMismatchError, check_choice
 from ..metrics import regression_metrics
 from ..models import BACKBONES_3D, Regressor, build_backbone_3d
+from ..patches import tile_grid, tile_samples, window_samples
 from ..runtime import pick_device, seed_everything, torch_generator
 from ..scenes.scene import Scene
+from ..splits import tile_split
+from ..training.contrastive_regression import fit_contrastive_regression, predict_regression
 from ..views.compose import TRANSFORM_SETS_C, build_transform_set_c
-from .contrastive_regression import fit_contrastive_regression, predict_regression
 
-__all__ = ["MethodCConfig", "tile_grid", "tile_samples", "window_samples", "tile_split", "run_method_c",
+__all__ = ["MethodCConfig", "run_method_c",
            "load_regression_scene", "method_c_task",
            "ABUNDANCE_LAYOUTS"]
 
 TRAIN_ON = ("tiles", "windows")
-
-
-def tile_grid(shape: tuple[int, int], size: int) -> tuple[int, int]:
-    """Number of whole S×S tiles along rows and columns (the remainder is cropped)."""
-    h, w = shape
-    if size < 1 or size > min(h, w):
-        raise PatchSizeError(f"tile size {size} must lie in [1, {min(h, w)}] for a {h} x {w} scene")
-    return h // size, w // size
-
-
-def tile_samples(cube: np.ndarray, abundances: np.ndarray, size: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """All non-overlapping tiles: patches (T, 1, B, S, S) and mean abundances (T, E), tiles in
-    row-major order (a reshape of the cropped cube, no copy per tile)."""
-    if cube.shape[:2] != abundances.shape[:2]:
-        raise ShapeMismatchError(f"cube {cube.shape[:2]} and abundances {abundances.shape[:2]} differ in size")
-    th, tw = tile_grid(cube.shape[:2], size)
-    b, e = cube.shape[2], abundances.shape[2]
-    c = torch.as_tensor(np.ascontiguousarray(cube[: th * size, : tw * size]), dtype=torch.float32)
-    a = torch.as_tensor(np.ascontiguousarray(abundances[: th * size, : tw * size]), dtype=torch.float32)
-    x = c.reshape(th, size, tw, size, b).permute(0, 2, 4, 1, 3).reshape(th * tw, 1, b, size, size)
-    y = a.reshape(th, size, tw, size, e).mean(dim=(1, 3)).reshape(th * tw, e)
-    return x.contiguous(), y
-
-
-def tile_split(n_tiles: int, test_fraction: float, seed: int) -> np.ndarray:
-    """(T,) bool: which tiles are test tiles (a seeded random share, at least one)."""
-    if not 0 < test_fraction < 1:
-        raise SplitError(f"test_fraction must lie in (0, 1), got {test_fraction}")
-    n_test = max(1, int(round(test_fraction * n_tiles)))
-    if n_test >= n_tiles:
-        raise SplitError(f"{n_tiles} tiles leave none for training at test_fraction={test_fraction}")
-    test = np.zeros(n_tiles, dtype=bool)
-    test[np.random.default_rng(seed).permutation(n_tiles)[:n_test]] = True
-    return test
-
-
-def window_samples(cube: np.ndarray, abundances: np.ndarray, size: int, forbidden: np.ndarray,
-                   stride: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
-    """Every S×S window (top-left on a ``stride`` grid) containing no ``forbidden`` pixel:
-    patches (N, 1, B, S, S) and their mean abundances (N, E). Vectorised with ``unfold``."""
-    h, w, b = cube.shape
-    if forbidden.shape != (h, w):
-        raise ShapeMismatchError(f"forbidden mask {forbidden.shape} does not match the scene {(h, w)}")
-    f = torch.as_tensor(forbidden, dtype=torch.float32)[None, None]
-    touched = torch.nn.functional.avg_pool2d(f, size, stride=stride)[0, 0] > 0  # (h', w')
-    keep = (~touched).flatten().nonzero().flatten()
-    c = torch.as_tensor(cube, dtype=torch.float32).permute(2, 0, 1)  # (B, H, W)
-    a = torch.as_tensor(abundances, dtype=torch.float32).permute(2, 0, 1)
-    cols = touched.shape[1]
-    rows_i, cols_i = keep // cols * stride, keep % cols * stride
-    dr = torch.arange(size)
-    rr = (rows_i[:, None] + dr)[:, :, None]  # (N, S, 1)
-    cc = (cols_i[:, None] + dr)[:, None, :]  # (N, 1, S)
-    x = c[:, rr, cc].permute(1, 0, 2, 3).unsqueeze(1)  # (N, 1, B, S, S)
-    y = a[:, rr, cc].mean(dim=(2, 3)).T  # (N, E)
-    return x.contiguous(), y.contiguous()
 
 
 @dataclass
@@ -198,7 +143,7 @@ def method_c_task(scene: str = "synthetic-c", backbone: str = "varahagiri", tran
                   scene_seed: int = 0, grad_clip: float | None = 1.0, quick: bool = False, data_dir: str | None = None,
                   record_path: str | None = None) -> dict[str, Any]:
     """The batch twin of ``notebooks/06_contrastive_regression.ipynb``: same parameters and
-    record, no figures (``hsinb grid hsinb.protocols.method_c:method_c_task ...``).
+    record, no figures (``hsinb grid hsinb.experiments.method_c:method_c_task ...``).
     ``synthetic-c`` is drawn with ``scene_seed`` (0: the evaluation scene of the tables, one
     scene for every training seed; 1: the validation scene on which α and r were chosen, τ
     fixed at 0.5 for cost)."""

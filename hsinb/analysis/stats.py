@@ -1,7 +1,8 @@
-"""Small pure numpy computations behind the scene plots (tested numerically).
+"""Statistics that figures show, computed once and tested: per-class spectra, band
+statistics, typical pixels, endmember angles, how much a transform changed a spectrum, how
+often a pair's two centres share a label, and where a scene's most contrasted window lies.
 
-Everything is vectorised over pixels: a cube of shape (H, W, B) is viewed as N = H·W
-spectra of B bands. Statistics are computed in float64 and returned as float64.
+Vectorised over pixels: a cube (H, W, B) is N = H·W spectra of B bands; float64 out.
 """
 
 from __future__ import annotations
@@ -9,62 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ShapeMismatchError
-from ..scenes.sensors import rgb_from_wavelengths
+from ..metrics import spectral_angle_deg
 
-
-def stretch_limits(
-    image: np.ndarray, low: float = 2.0, high: float = 98.0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per-channel ``low`` and ``high`` percentiles of an (H, W, C) image: two (C,) arrays."""
-    if image.ndim != 3:
-        raise ShapeMismatchError(f"image must be H x W x C, got shape {image.shape}")
-    flat = np.asarray(image, dtype=np.float64).reshape(-1, image.shape[2])
-    lo, hi = np.percentile(flat, [low, high], axis=0)
-    return lo, hi
-
-
-def apply_stretch(image: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Map each channel of an (..., C) image linearly from [lo, hi] to [0, 1] and clip.
-
-    Channels with ``hi == lo`` (constant) map to 0. Returns float64 of the same shape.
-    """
-    lo = np.asarray(lo, dtype=np.float64)
-    hi = np.asarray(hi, dtype=np.float64)
-    span = hi - lo
-    safe = np.where(span > 0, span, 1.0)
-    out = (np.asarray(image, dtype=np.float64) - lo) / safe
-    out = np.where(span > 0, out, 0.0)
-    return np.clip(out, 0.0, 1.0)
-
-
-def percentile_stretch(image: np.ndarray, low: float = 2.0, high: float = 98.0) -> np.ndarray:
-    """Per-channel ``low``–``high`` percentile stretch of an (H, W, C) image to [0, 1]."""
-    lo, hi = stretch_limits(image, low, high)
-    return apply_stretch(image, lo, hi)
-
-
-def default_rgb_bands(
-    n_bands: int,
-    rgb_bands: tuple[int, int, int] | None = None,
-    wavelengths: np.ndarray | None = None,
-) -> tuple[int, int, int]:
-    """The (R, G, B) band indices for a false-colour composite.
-
-    ``rgb_bands`` if given, else the bands nearest 640/550/460 nm, else bands at 60/40/15 %
-    of the band range (see :func:`hsinb.scenes.sensors.rgb_from_wavelengths`).
-    """
-    bands = rgb_bands if rgb_bands is not None else rgb_from_wavelengths(wavelengths, n_bands)
-    bands = tuple(int(b) for b in bands)
-    if len(bands) != 3 or min(bands) < 0 or max(bands) >= n_bands:
-        raise ShapeMismatchError(f"need three band indices in 0..{n_bands - 1}, got {bands}")
-    return bands  # type: ignore[return-value]
-
-
-def false_colour_image(
-    cube: np.ndarray, bands: tuple[int, int, int], low: float = 2.0, high: float = 98.0
-) -> np.ndarray:
-    """(H, W, 3) float64 image in [0, 1] from three bands of an (H, W, B) cube."""
-    return percentile_stretch(np.asarray(cube)[..., list(bands)], low, high)
+__all__ = ["class_pixel_counts", "class_mean_std", "band_stats", "representative_pixel", "typical_spectra",
+           "endmember_angles", "relative_change", "box_sums", "contrast_window", "label_agreement"]
 
 
 def class_pixel_counts(labels: np.ndarray, n_classes: int) -> np.ndarray:
@@ -148,7 +97,6 @@ def endmember_angles(scene):
     their abundances apart from the spectra alone."""
     import pandas as pd
 
-    from ..metrics import spectral_angle_deg
 
     if scene.endmembers is None:
         raise ValueError(f"{scene.display_name} has no endmembers")
@@ -159,9 +107,54 @@ def endmember_angles(scene):
     return pd.DataFrame(angles, index=scene.class_names, columns=scene.class_names)
 
 
-def central_window(height: int, width: int, size: int) -> tuple[slice, slice]:
-    """Row and column slices of the central ``size`` × ``size`` window of an H × W image
-    (the whole extent along an axis shorter than ``size``)."""
-    r0 = max(0, (height - size) // 2)
-    c0 = max(0, (width - size) // 2)
-    return slice(r0, min(height, r0 + size)), slice(c0, min(width, c0 + size))
+def relative_change(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """``|after - before| / |before|`` (l2 over the last axis), (...) float64; NaN where
+    ``before`` is all zero."""
+    b = np.asarray(before, dtype=np.float64)
+    a = np.asarray(after, dtype=np.float64)
+    nb = np.linalg.norm(b, axis=-1)
+    diff = np.linalg.norm(a - b, axis=-1)
+    return np.where(nb > 0, diff / np.where(nb > 0, nb, 1.0), np.nan)
+
+
+def box_sums(image: np.ndarray, size: int) -> np.ndarray:
+    """Sums of an (H, W, ...) array over every ``size``×``size`` window lying fully inside
+    it: (H - size + 1, W - size + 1, ...), entry (i, j) for the window whose top-left pixel
+    is (i, j). Uses 2D cumulative sums (float64)."""
+    a = np.asarray(image, dtype=np.float64)
+    c = np.zeros((a.shape[0] + 1, a.shape[1] + 1) + a.shape[2:])
+    c[1:, 1:] = a.cumsum(0).cumsum(1)
+    return c[size:, size:] - c[:-size, size:] - c[size:, :-size] + c[:-size, :-size]
+
+
+def contrast_window(image: np.ndarray, size: int) -> tuple[int, int]:
+    """(row, col) of the centre of the ``size``×``size`` window, fully inside the (H, W, C)
+    image, with the largest summed per-channel variance (the most visible structure, so
+    that flips and rotations show); ties: the first in row-major order. The image's centre
+    pixel when it is smaller than the window."""
+    img = np.asarray(image, dtype=np.float64)
+    if img.ndim == 2:
+        img = img[..., None]
+    h, w = img.shape[:2]
+    if size > h or size > w:
+        return h // 2, w // 2
+    n = float(size * size)
+    mean = box_sums(img, size) / n
+    var = box_sums(img**2, size) / n - mean**2  # (h', w', C)
+    total = var.sum(axis=-1)
+    r, c = np.unravel_index(int(np.argmax(total)), total.shape)
+    return int(r) + size // 2, int(c) + size // 2
+
+
+def label_agreement(labels: np.ndarray, ra, ca, rb, cb) -> tuple[float, int]:
+    """Among pairs whose two centres are both labelled: (share with the same label, count).
+    The share is NaN when no pair has two labelled centres."""
+    lab = np.asarray(labels)
+    la = lab[np.asarray(ra), np.asarray(ca)]
+    lb = lab[np.asarray(rb), np.asarray(cb)]
+    both = (la > 0) & (lb > 0)
+    n = int(both.sum())
+    return (float((la[both] == lb[both]).mean()) if n else float("nan")), n
+
+
+# ============================================================================ drawing
