@@ -64,38 +64,28 @@ record_path = None
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
 # %matplotlib inline
 
-import hsinb
+import numpy as np
+
 from hsinb import plots
+from hsinb.experiments import method_a
+from hsinb.experiments.fewshot import prediction_map
+from hsinb.experiments.params import from_namespace
 from hsinb.training.classify import encode
-from hsinb.experiments.method_a import config_from_params, flat_metrics, run_method_a
-from hsinb.records import RunTimer, save_run
-from hsinb.runtime import describe_device, pick_device
-from hsinb.splits import few_shot_split, official_split
-
-if quick:
-    pretrain_epochs, pretrain_steps_per_epoch, epochs, eval_pixels, baselines = 2, 3, 3, 500, "logreg"
-timer = RunTimer()
-device = pick_device()
-params = dict(scene=scene, K=K, seed=seed, model=model, pairing=pairing, transforms=transforms, patch=patch,
-              width=width, pretrain_epochs=pretrain_epochs, pretrain_steps_per_epoch=pretrain_steps_per_epoch,
-              epochs=epochs, protocols=protocols, baselines=baselines, normalise=normalise,
-              eval_pixels=eval_pixels, quick=quick)
-
-# %%
-data = hsinb.load_scene(scene, data_dir=data_dir, normalise=normalise)
-print(data.summary())
-print("device:", describe_device(device))
-split = official_split(data.labels, data.split_maps) if K == 0 else few_shot_split(data.labels, K, seed)
-print(split.describe())
 
 # %% [markdown]
-# Pre-training (or loading the cached encoder), then the three protocols and the baselines.
+# The whole run is one call, the same as the batch task that the grids run
+# (`hsinb.experiments.method_a:method_a_task`): load the scene, draw the split (saved beside
+# the record), pre-train Barlow Twins (or load the cached encoder), run the three protocols
+# and the baselines, write the record. `quick=True` shrinks the budget to seconds
+# (`method_a.QUICK_A`): its numbers are not findings.
 
 # %%
-cfg = config_from_params(model, patch, width, pairing, transforms, pretrain_epochs, pretrain_steps_per_epoch,
-                         epochs, protocols, baselines, eval_pixels)
-result = run_method_a(data, split, cfg, seed, device, progress=not quick)
+out = method_a.run(from_namespace(method_a.MethodAParams, globals()), progress=not quick)
+data, split, result = out.scene, out.split, out.result
 metrics = result["metrics"]
+print(data.summary())
+print(split.describe())
+print("device:", out.record["device"], f"| wall time {out.record['wall_time_s']:.1f} s")
 for name, m in metrics.items():
     print(f"{name:12s} OA {100 * m['OA']:5.1f}  AA {100 * m['AA']:5.1f}  kappa {100 * m['kappa']:5.1f}")
 
@@ -114,8 +104,6 @@ fig = plots.learning_curves(result["histories"], title=f"{data.display_name}, K=
 # probe sees) next to the supervised network's features.
 
 # %%
-import numpy as np
-
 d = result["data"]
 rng = np.random.default_rng(seed)
 idx = rng.choice(split.test, size=min(1500, split.test.size), replace=False)
@@ -128,17 +116,9 @@ for name in ("linear", "supervised"):
         plots.embedding_plot(feats, y, data.class_names, title=f"{data.display_name}: {name} encoder")
 
 # %%
-from hsinb.experiments.fewshot import prediction_map
-
 maps = {f"{name} (test pixels)": prediction_map(data.shape[:2], metrics[name]["pixels"], metrics[name]["predictions"])
         for name in result["models"]}
 fig = plots.classification_maps(data, maps)
-
-# %%
-record = save_run(record_path, params, flat_metrics(metrics, 100), split, describe_device(device), timer,
-                  extra={"per_class": {k: v["per_class"] for k, v in metrics.items()},
-                         "pretrain_key": (result["pretrain"] or {}).get("key")})
-print(f"wall time {record['wall_time_s']:.1f} s")
 
 # %% [markdown]
 # ## What this run showed

@@ -118,24 +118,30 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from hsinb import plots
-from hsinb.errors import UnknownParameterError
-from hsinb.analysis.stats import endmember_angles
-from hsinb.experiments.method_c import MethodCConfig, load_regression_scene, run_method_c
 from hsinb.analysis.method_c_checks import grid_verdict
+from hsinb.analysis.stats import endmember_angles
+from hsinb.errors import UnknownParameterError
+from hsinb.experiments import method_c
+from hsinb.experiments.params import from_namespace
 from hsinb.experiments.regression_baselines import best_fair_baseline, run_baselines
-from hsinb.records import RunTimer, atomic_write_text, save_run
-from hsinb.runtime import describe_device, pick_device
+from hsinb.records import atomic_write_text
 
-if quick:
-    epochs = 2
-timer = RunTimer()
-device = pick_device()
-params = dict(scene=scene, backbone=backbone, transforms=transforms, alpha=alpha, radius=radius, tau=tau,
-              seed=seed, patch=patch, epochs=epochs, lr=lr, train_on=train_on,
-              abundance_layout=abundance_layout, scene_seed=scene_seed, grad_clip=grad_clip, quick=quick)
-data = load_regression_scene(scene, scene_seed, data_dir, abundance_layout)
+# %% [markdown]
+# Training: the backbone and head learn jointly from the regression and contrastive terms. The
+# whole run is one call, the same as the batch task that the grids run
+# (`hsinb.experiments.method_c:method_c_task`); `quick=True` trains for 2 epochs
+# (`method_c.QUICK_C`): its numbers are not findings.
+
+# %%
+if figures_dir and not record_path:  # saved figures keep the record of the run that drew them
+    record_path = str(Path(figures_dir) / "record.json")
+run = method_c.run(from_namespace(method_c.MethodCParams, globals()), progress=not quick)
+data, out, m = run.scene, run.result, run.result["metrics"]
 print(data.summary())
-print("device:", describe_device(device))
+print("device:", run.record["device"], f"| wall time {run.record['wall_time_s']:.1f} s")
+print(f"{out['n_train']} training samples, {out['n_test']} test tiles: "
+      f"R2 {m['R2']:.3f}  MAE {m['MAE']:.4f}  RMSE {m['RMSE']:.4f}")
+fig_curves = plots.learning_curves({backbone: out["history"]}, title=f"{data.display_name}: {transforms}")
 
 # %% [markdown]
 # How far apart are the endmembers? The spectral angle between two endmembers bounds how
@@ -147,18 +153,6 @@ print("device:", describe_device(device))
 # %%
 angles = endmember_angles(data).round(1)
 print(angles.to_string())
-
-# %% [markdown]
-# Training: the backbone and head learn jointly from the regression and contrastive terms.
-
-# %%
-cfg = MethodCConfig(backbone=backbone, patch=patch, transforms=transforms, alpha=alpha, radius=radius, tau=tau,
-                    epochs=epochs, lr=lr, train_on=train_on, grad_clip=grad_clip)
-out = run_method_c(data, cfg, seed, device, progress=not quick)
-m = out["metrics"]
-print(f"{out['n_train']} training samples, {out['n_test']} test tiles: "
-      f"R2 {m['R2']:.3f}  MAE {m['MAE']:.4f}  RMSE {m['RMSE']:.4f}")
-fig_curves = plots.learning_curves({backbone: out["history"]}, title=f"{data.display_name}: {transforms}")
 
 # %% [markdown]
 # Predicted against reference mean abundances of the test tiles.
@@ -199,12 +193,6 @@ fig_versus = plots.prediction_scatter_grid(
     title=f"{data.display_name}, seed {seed}: test tiles, the network against the best classical baseline")
 
 # %%
-if figures_dir and not record_path:  # saved figures keep the record of the run that drew them
-    record_path = Path(figures_dir) / "record.json"
-record = save_run(record_path, params, m, None, describe_device(device), timer,
-                  extra={"n_train": out["n_train"], "n_test": out["n_test"], "config": out["config"],
-                         "test_tiles": out["test_tiles"].tolist()})
-print(f"wall time {record['wall_time_s']:.1f} s")
 if figures_dir:  # for papers and the README: make figures-c
     saved = plots.save_figures({"learning_curves": fig_curves, "scatter": fig_scatter, "tile_maps": fig_maps,
                                 "scatter_vs_baseline": fig_versus}, figures_dir)

@@ -70,7 +70,6 @@ from pathlib import Path
 import numpy as np
 
 from hsinb import plots
-from hsinb.grid import collect, run_grid, to_markdown
 from hsinb.analysis.ablation import (
     difference_from_none,
     pair_gain,
@@ -78,6 +77,7 @@ from hsinb.analysis.ablation import (
     select_runs,
     transform_ranking,
 )
+from hsinb.grid import collect, run_grid, to_markdown
 from hsinb.records import REPO_ROOT, atomic_write_text
 from hsinb.views import augmentation_pairs
 

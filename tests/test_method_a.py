@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -120,17 +119,6 @@ def test_calibration_crossing():
     assert how == "interpolated" and 1 < d < 2
     assert abs(np.log(d) - (np.log(1) + (85 - 75) / 15 * np.log(2))) < 1e-9
     assert crossing([0.5, 1], [95, 90], 60) == (1, "nearest rung (target outside the ladder's range)")
-
-
-def test_batch_task_takes_exactly_the_notebook_parameters():
-    """Grids may run notebook 04 or its batch twin; both must accept the same parameters."""
-    import inspect
-
-    from hsinb.experiments.method_a import method_a_task
-    from hsinb.grid import notebook_parameters
-
-    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "04_barlow.ipynb"
-    assert set(inspect.signature(method_a_task).parameters) == set(notebook_parameters(notebook))
 
 
 def test_batch_task_writes_the_notebook_record(tmp_path, monkeypatch):

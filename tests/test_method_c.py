@@ -78,18 +78,6 @@ def test_run_never_trains_on_test_pixels_and_reports_metrics(train_on):
         assert out["n_train"] > 21  # more samples than the tiles, none overlapping a test tile
 
 
-def test_batch_task_takes_exactly_the_notebook_parameters():
-    import inspect
-    from pathlib import Path
-
-    from hsinb.experiments.method_c import method_c_task
-    from hsinb.grid import notebook_parameters
-
-    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "06_contrastive_regression.ipynb"
-    figures_only = {"figures_dir"}  # the batch twin draws no figures
-    assert set(inspect.signature(method_c_task).parameters) == set(notebook_parameters(notebook)) - figures_only
-
-
 @pytest.mark.notebooks
 @pytest.mark.timeout(600)
 def test_notebook_06_saves_its_figures(tmp_path, monkeypatch):

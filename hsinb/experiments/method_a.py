@@ -24,6 +24,7 @@ from ..training.pretrain import pretrain_barlow_twins
 from ..views import PairSampler, build_transforms
 from .encoder_cache import cached_encoder
 from .fewshot import MODELS, FewShotData, classical_baselines, evaluate, prepare_fewshot
+from .params import make_task, record_params, with_quick
 
 PROTOCOLS = ("supervised", "linear", "finetune")
 #: paper A, section 4.2: the transforms used for the 2-D results
@@ -157,53 +158,91 @@ def flat_metrics(metrics: dict[str, dict], scale: float = 1.0) -> dict[str, floa
     return flat
 
 
-def config_from_params(model: str = "2d", patch: int = 9, width: int = 64, pairing: str = "overlap",
-                       transforms: str = ",".join(PAPER_TRANSFORMS_2D), pretrain_epochs: int = 100,
-                       pretrain_steps_per_epoch: int | None = None, epochs: int = 100,
-                       protocols: str = ",".join(PROTOCOLS), baselines: str = "svm,logreg",
-                       eval_pixels: int | None = None) -> MethodAConfig:
-    """A :class:`MethodAConfig` from notebook-style parameters (comma-separated name lists)."""
+@dataclass(frozen=True, kw_only=True)
+class MethodAParams:
+    """The parameters of ``notebooks/04_barlow.ipynb`` and of its batch task
+    (:func:`method_a_task`): one source for names, defaults and the quick setting
+    (:data:`QUICK_A`); a test holds the notebook's parameters cell against it.
 
-    def names(text: str) -> tuple[str, ...]:
-        return tuple(t.strip() for t in (text or "").split(",") if t.strip() and t.strip() != "none")
-
-    return MethodAConfig(model=model, patch=patch, width=width, pairing=pairing, transforms=names(transforms),
-                         pretrain_epochs=pretrain_epochs, pretrain_steps_per_epoch=pretrain_steps_per_epoch,
-                         classify_epochs=epochs, protocols=names(protocols), baselines=names(baselines),
-                         eval_pixels=eval_pixels)
-
-
-def method_a_task(scene: str = "demo", K: int = 10, seed: int = 0, model: str = "2d", pairing: str = "overlap",
-                  transforms: str = ",".join(PAPER_TRANSFORMS_2D), patch: int = 9, width: int = 64,
-                  pretrain_epochs: int = 100, pretrain_steps_per_epoch: int | None = None, epochs: int = 100,
-                  protocols: str = ",".join(PROTOCOLS), baselines: str = "svm,logreg",
-                  normalise: str = "band_standardise", eval_pixels: int | None = None, quick: bool = False,
-                  data_dir: str | None = None, record_path: str | None = None) -> dict[str, Any]:
-    """The batch twin of ``notebooks/04_barlow.ipynb``: same parameters, same record, no figures.
-
-    For grids (``hsinb grid hsinb.experiments.method_a:method_a_task ...``): it skips the
-    kernel start-up and the figures of the notebook. ``K=0`` uses the official training map.
-    Returns the record.
+    ``K=0`` uses the official training map. Name lists are comma-separated strings (papermill
+    passes strings): ``transforms=""`` or ``"none"`` for none.
     """
+
+    scene: str = "demo"
+    K: int = 10
+    seed: int = 0
+    model: str = "2d"
+    pairing: str = "overlap"
+    transforms: str = ",".join(PAPER_TRANSFORMS_2D)
+    patch: int = 9
+    width: int = 64
+    pretrain_epochs: int = 100
+    pretrain_steps_per_epoch: int | None = None
+    epochs: int = 100
+    protocols: str = ",".join(PROTOCOLS)
+    baselines: str = "svm,logreg"
+    normalise: str = "band_standardise"
+    eval_pixels: int | None = None
+    quick: bool = False
+    data_dir: str | None = None
+    record_path: str | None = None
+
+    def config(self) -> MethodAConfig:
+        """The :class:`MethodAConfig` of these parameters."""
+
+        def names(text: str) -> tuple[str, ...]:
+            return tuple(t.strip() for t in (text or "").split(",") if t.strip() and t.strip() != "none")
+
+        return MethodAConfig(model=self.model, patch=self.patch, width=self.width, pairing=self.pairing,
+                             transforms=names(self.transforms), pretrain_epochs=self.pretrain_epochs,
+                             pretrain_steps_per_epoch=self.pretrain_steps_per_epoch, classify_epochs=self.epochs,
+                             protocols=names(self.protocols), baselines=names(self.baselines),
+                             eval_pixels=self.eval_pixels)
+
+
+#: what ``quick=True`` changes: a run of seconds (CI, workshops), whose numbers are not findings
+QUICK_A: dict[str, Any] = dict(pretrain_epochs=2, pretrain_steps_per_epoch=3, epochs=3, eval_pixels=500,
+                               baselines="logreg")
+
+
+@dataclass
+class MethodARun:
+    """What :func:`run` returns: the parameters it ran (quick setting applied), the record,
+    and the artefacts a notebook draws (the scene, the split and :func:`run_method_a`'s
+    output: metrics, histories, models, data, pre-training)."""
+
+    params: MethodAParams
+    record: dict[str, Any]
+    scene: Scene
+    split: Split
+    result: dict[str, Any]
+
+
+def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodARun:
+    """Method A end to end from its parameters: load the scene, draw the split, run every
+    protocol and baseline, and write the record (to ``params.record_path`` when given, with
+    the split beside it). Notebook 04 and :func:`method_a_task` both call this."""
     from ..records import RunTimer, save_run
     from ..runtime import describe_device
     from ..scenes.load import load_scene
     from ..splits import few_shot_split, official_split
-
-    if quick:
-        pretrain_epochs, pretrain_steps_per_epoch, epochs, eval_pixels, baselines = 2, 3, 3, 500, "logreg"
-    params = dict(scene=scene, K=K, seed=seed, model=model, pairing=pairing, transforms=transforms, patch=patch,
-                  width=width, pretrain_epochs=pretrain_epochs, pretrain_steps_per_epoch=pretrain_steps_per_epoch,
-                  epochs=epochs, protocols=protocols, baselines=baselines, normalise=normalise,
-                  eval_pixels=eval_pixels, quick=quick)
+    params = with_quick(params, QUICK_A)
     timer = RunTimer()
-    device = pick_device()
-    data = load_scene(scene, data_dir=data_dir, normalise=normalise)
-    split = official_split(data.labels, data.split_maps) if K == 0 else few_shot_split(data.labels, K, seed)
-    cfg = config_from_params(model, patch, width, pairing, transforms, pretrain_epochs, pretrain_steps_per_epoch,
-                             epochs, protocols, baselines, eval_pixels)
-    result = run_method_a(data, split, cfg, seed, device, progress=False)
+    device = pick_device(device)
+    data = load_scene(params.scene, data_dir=params.data_dir, normalise=params.normalise)
+    split = (official_split(data.labels, data.split_maps) if params.K == 0
+             else few_shot_split(data.labels, params.K, params.seed))
+    result = run_method_a(data, split, params.config(), params.seed, device, progress=progress)
     metrics = result["metrics"]
-    return save_run(record_path, params, flat_metrics(metrics, 100), split, describe_device(device), timer,
-                    extra={"per_class": {k: v["per_class"] for k, v in metrics.items()},
-                           "pretrain_key": (result["pretrain"] or {}).get("key")})
+    record = save_run(params.record_path, record_params(params), flat_metrics(metrics, 100), split,
+                      describe_device(device), timer,
+                      extra={"per_class": {k: v["per_class"] for k, v in metrics.items()},
+                             "pretrain_key": (result["pretrain"] or {}).get("key")})
+    return MethodARun(params, record, data, split, result)
+
+
+#: the batch twin of ``notebooks/04_barlow.ipynb``: :func:`run` with the fields of
+#: :class:`MethodAParams` as keyword arguments, no figures; returns the record
+#: (``hsinb grid hsinb.experiments.method_a:method_a_task ...``)
+method_a_task = make_task(MethodAParams, run, "method_a_task", __name__,
+                          "The batch twin of notebook 04: run(MethodAParams(**kwargs)) without figures; the record.")

@@ -29,8 +29,9 @@ from ..scenes.scene import Scene
 from ..splits import tile_split
 from ..training.contrastive_regression import fit_contrastive_regression, predict_regression
 from ..views.compose import TRANSFORM_SETS_C, build_transform_set_c
+from .params import make_task, record_params, with_quick
 
-__all__ = ["MethodCConfig", "run_method_c",
+__all__ = ["MethodCConfig", "MethodCParams", "QUICK_C", "MethodCRun", "run", "run_method_c",
            "load_regression_scene", "method_c_task",
            "ABUNDANCE_LAYOUTS"]
 
@@ -89,9 +90,10 @@ def run_method_c(scene: Scene, cfg: MethodCConfig, seed: int, device=None, progr
     model = Regressor(build_backbone_3d(cfg.backbone, scene.n_bands, cfg.patch), y_tiles.shape[1],
                       constraint=cfg.constraint).to(device)
     view = None if cfg.transforms == "none" else build_transform_set_c(cfg.transforms, scene.wavelengths)
-    hist = fit_contrastive_regression(model, x_train, y_train, view, cfg.alpha_used, cfg.radius, cfg.tau,
-                                      cfg.epochs, cfg.batch_size, cfg.lr, cfg.momentum, cfg.weight_decay,
-                                      torch_generator(seed), progress, grad_clip=cfg.grad_clip)
+    hist = fit_contrastive_regression(model, x_train, y_train, view=view, alpha=cfg.alpha_used, radius=cfg.radius,
+                                      tau=cfg.tau, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr,
+                                      momentum=cfg.momentum, weight_decay=cfg.weight_decay,
+                                      generator=torch_generator(seed), progress=progress, grad_clip=cfg.grad_clip)
     pred = predict_regression(model, x_tiles[test]).numpy()
     truth = y_tiles[test].numpy()
     metrics = regression_metrics(truth, pred)
@@ -137,30 +139,78 @@ def load_regression_scene(scene: str, seed: int = 0, data_dir: str | None = None
     return data
 
 
-def method_c_task(scene: str = "synthetic-c", backbone: str = "varahagiri", transforms: str = "spectral+spatial",
-                  alpha: float = 0.01, radius: float = 0.1, tau: float = 0.5, seed: int = 0, patch: int = 10,
-                  epochs: int = 100, lr: float = 0.01, train_on: str = "tiles", abundance_layout: str = "smooth",
-                  scene_seed: int = 0, grad_clip: float | None = 1.0, quick: bool = False, data_dir: str | None = None,
-                  record_path: str | None = None) -> dict[str, Any]:
-    """The batch twin of ``notebooks/06_contrastive_regression.ipynb``: same parameters and
-    record, no figures (``hsinb grid hsinb.experiments.method_c:method_c_task ...``).
+@dataclass(frozen=True, kw_only=True)
+class MethodCParams:
+    """The parameters of ``notebooks/06_contrastive_regression.ipynb`` and of its batch task
+    (:func:`method_c_task`): one source for names, defaults and the quick setting
+    (:data:`QUICK_C`); a test holds the notebook's parameters cell against it.
+
     ``synthetic-c`` is drawn with ``scene_seed`` (0: the evaluation scene of the tables, one
     scene for every training seed; 1: the validation scene on which α and r were chosen, τ
-    fixed at 0.5 for cost)."""
+    fixed at 0.5 for cost).
+    """
+
+    scene: str = "synthetic-c"
+    backbone: str = "varahagiri"
+    transforms: str = "spectral+spatial"
+    alpha: float = 0.01
+    radius: float = 0.1
+    tau: float = 0.5
+    seed: int = 0
+    patch: int = 10
+    epochs: int = 100
+    lr: float = 0.01
+    train_on: str = "tiles"
+    abundance_layout: str = "smooth"
+    scene_seed: int = 0
+    grad_clip: float | None = 1.0
+    quick: bool = False
+    data_dir: str | None = None
+    record_path: str | None = None
+
+    def config(self) -> MethodCConfig:
+        """The :class:`MethodCConfig` of these parameters."""
+        return MethodCConfig(backbone=self.backbone, patch=self.patch, transforms=self.transforms, alpha=self.alpha,
+                             radius=self.radius, tau=self.tau, epochs=self.epochs, lr=self.lr, train_on=self.train_on,
+                             grad_clip=self.grad_clip)
+
+
+#: what ``quick=True`` changes: a run of seconds (CI, workshops), whose numbers are not findings
+QUICK_C: dict[str, Any] = dict(epochs=2)
+
+
+@dataclass
+class MethodCRun:
+    """What :func:`run` returns: the parameters it ran (quick setting applied), the record,
+    the scene and :func:`run_method_c`'s output (metrics, history, model, predictions,
+    targets, test tiles)."""
+
+    params: MethodCParams
+    record: dict[str, Any]
+    scene: Scene
+    result: dict[str, Any]
+
+
+def run(params: MethodCParams, *, device=None, progress: bool = True) -> MethodCRun:
+    """Method C end to end from its parameters: load the scene, train and test one
+    configuration, write the record (to ``params.record_path`` when given). Notebook 06 and
+    :func:`method_c_task` both call this."""
     from ..records import RunTimer, save_run
     from ..runtime import describe_device
 
-    if quick:
-        epochs = 2
-    params = dict(scene=scene, backbone=backbone, transforms=transforms, alpha=alpha, radius=radius, tau=tau,
-                  seed=seed, patch=patch, epochs=epochs, lr=lr, train_on=train_on,
-                  abundance_layout=abundance_layout, scene_seed=scene_seed, grad_clip=grad_clip, quick=quick)
+    params = with_quick(params, QUICK_C)
     timer = RunTimer()
-    device = pick_device()
-    data = load_regression_scene(scene, scene_seed, data_dir, abundance_layout)
-    cfg = MethodCConfig(backbone=backbone, patch=patch, transforms=transforms, alpha=alpha, radius=radius, tau=tau,
-                        epochs=epochs, lr=lr, train_on=train_on, grad_clip=grad_clip)
-    out = run_method_c(data, cfg, seed, device, progress=False)
-    return save_run(record_path, params, out["metrics"], None, describe_device(device), timer,
-                    extra={"n_train": out["n_train"], "n_test": out["n_test"], "config": out["config"],
-                           "test_tiles": out["test_tiles"].tolist()})
+    device = pick_device(device)
+    data = load_regression_scene(params.scene, params.scene_seed, params.data_dir, params.abundance_layout)
+    out = run_method_c(data, params.config(), params.seed, device, progress=progress)
+    record = save_run(params.record_path, record_params(params), out["metrics"], None, describe_device(device), timer,
+                      extra={"n_train": out["n_train"], "n_test": out["n_test"], "config": out["config"],
+                             "test_tiles": out["test_tiles"].tolist()})
+    return MethodCRun(params, record, data, out)
+
+
+#: the batch twin of ``notebooks/06_contrastive_regression.ipynb``: :func:`run` with the fields
+#: of :class:`MethodCParams` as keyword arguments, no figures; returns the record
+#: (``hsinb grid hsinb.experiments.method_c:method_c_task ...``)
+method_c_task = make_task(MethodCParams, run, "method_c_task", __name__,
+                          "The batch twin of notebook 06: run(MethodCParams(**kwargs)) without figures; the record.")

@@ -82,6 +82,7 @@ def fit_supervised(
     head: nn.Module | None,
     x_train: torch.Tensor,
     y_train: torch.Tensor,
+    *,
     epochs: int = 100,
     lr: float = 0.01,
     batch_size: int = 32,
@@ -98,8 +99,9 @@ def fit_supervised(
     ``head`` None gives a :class:`LinearClassifier` on ``encoder.feature_dim`` with
     ``n_classes`` (default ``max(y) + 1``) outputs.
     """
-    return fit_finetune(encoder, head, x_train, y_train, epochs, lr, 1.0, batch_size, weight_decay,
-                        momentum, n_classes, generator, device, progress, _desc="supervised")
+    return fit_finetune(encoder, head, x_train, y_train, epochs=epochs, lr=lr, encoder_lr_scale=1.0,
+                        batch_size=batch_size, weight_decay=weight_decay, momentum=momentum, n_classes=n_classes,
+                        generator=generator, device=device, progress=progress, _desc="supervised")
 
 
 def fit_finetune(
@@ -107,6 +109,7 @@ def fit_finetune(
     head: nn.Module | None,
     x_train: torch.Tensor,
     y_train: torch.Tensor,
+    *,
     epochs: int = 100,
     lr: float = 0.01,
     encoder_lr_scale: float = 0.1,
@@ -151,6 +154,7 @@ def fit_linear_probe(
     encoder: nn.Module,
     x_train: torch.Tensor,
     y_train: torch.Tensor,
+    *,
     epochs: int = 100,
     lr: float = 0.1,
     batch_size: int = 32,

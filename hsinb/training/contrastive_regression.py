@@ -28,6 +28,7 @@ def fit_contrastive_regression(
     model: nn.Module,
     x: torch.Tensor,
     y: torch.Tensor,
+    *,
     view: Callable[[torch.Tensor, torch.Generator | None], torch.Tensor] | None = None,
     alpha: float = 0.0,
     radius: float = 0.05,

@@ -19,6 +19,7 @@ def pretrain_barlow_twins(
     projector: nn.Module,
     pair_sampler,
     transforms: Callable[[torch.Tensor, torch.Generator | None], torch.Tensor] | None = None,
+    *,
     epochs: int = 100,
     steps_per_epoch: int | None = None,
     batch_size: int = 256,

@@ -1,0 +1,77 @@
+"""One source for an experiment's parameters: a frozen dataclass whose fields are the
+notebook's ``parameters`` cell (names, defaults), with its quick setting beside it.
+
+The notebook builds it from its own variables (:func:`from_namespace`), the batch task is made
+from it (:func:`make_task`: the same names and defaults as keyword arguments, for the grid
+runner), and a test holds the notebook's parameters cell against it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import fields, replace
+from typing import Any, TypeVar
+
+from ..errors import UnknownParameterError
+
+__all__ = ["parameter_defaults", "check_names", "from_namespace", "with_quick", "record_params", "make_task",
+           "NOT_RECORDED"]
+
+P = TypeVar("P")
+
+#: parameters that say where things are, not what was run: never in a record's ``params``
+NOT_RECORDED = ("data_dir", "record_path", "figures_dir")
+
+
+def parameter_defaults(cls: type) -> dict[str, Any]:
+    """``{name: default}`` of a parameters dataclass, in field order."""
+    return {f.name: f.default for f in fields(cls)}
+
+
+def check_names(cls: type, names: Iterable[str]) -> None:
+    """Raise :class:`UnknownParameterError` for a name ``cls`` does not have, with the closest
+    known names ("did you mean ...")."""
+    known = list(parameter_defaults(cls))
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=3)
+            hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+            raise UnknownParameterError(f"unknown parameter {name!r}{hint} Known: {', '.join(known)}")
+
+
+def from_namespace(cls: type[P], namespace: Mapping[str, Any]) -> P:
+    """An instance of ``cls`` from the variables of a notebook (``globals()``): every field
+    present in ``namespace`` is taken, the others keep their defaults."""
+    return cls(**{k: namespace[k] for k in parameter_defaults(cls) if k in namespace})
+
+
+def with_quick(params: P, quick_values: Mapping[str, Any]) -> P:
+    """``params`` with ``quick_values`` applied when ``params.quick`` is true (seconds-long
+    runs for CI and workshops; their numbers are not findings)."""
+    return replace(params, **quick_values) if getattr(params, "quick", False) else params
+
+
+def record_params(params: Any) -> dict[str, Any]:
+    """The parameters a run's record keeps: every field except where things are
+    (:data:`NOT_RECORDED`), in field order."""
+    return {f.name: getattr(params, f.name) for f in fields(params) if f.name not in NOT_RECORDED}
+
+
+def make_task(cls: type[P], run: Callable[..., Any], name: str, module: str, doc: str) -> Callable[..., dict[str, Any]]:
+    """A batch task for the grid runner: keyword arguments named and defaulted as the fields of
+    ``cls``; it calls ``run(cls(**kwargs), progress=False)`` and returns the record
+    (``.record`` of what ``run`` returns). ``name`` and ``module`` are where the grid runner
+    finds it (``"module:name"``)."""
+
+    def task(**kwargs: Any) -> dict[str, Any]:
+        check_names(cls, kwargs)
+        return run(cls(**kwargs), progress=False).record
+
+    task.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default) for f in fields(cls)])
+    task.__name__ = task.__qualname__ = name
+    task.__module__ = module
+    task.__doc__ = doc
+    return task

@@ -1,0 +1,68 @@
+"""One source per experiment: the notebook's parameters cell, its batch task and its quick
+setting all come from the experiment's parameters dataclass."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from dataclasses import fields
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from hsinb.errors import UnknownParameterError
+from hsinb.experiments import method_a, method_c
+from hsinb.experiments.params import (
+    check_names,
+    from_namespace,
+    parameter_defaults,
+    record_params,
+    with_quick,
+)
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+#: (notebook, parameters class, quick values, batch task, notebook-only parameters)
+EXPERIMENTS = [
+    ("04_barlow.ipynb", method_a.MethodAParams, method_a.QUICK_A, method_a.method_a_task, set()),
+    ("06_contrastive_regression.ipynb", method_c.MethodCParams, method_c.QUICK_C, method_c.method_c_task,
+     {"figures_dir"}),
+]
+IDS = [e[0].split("_")[0] for e in EXPERIMENTS]
+
+
+def _parameters_cell(notebook: str) -> tuple[dict[str, object], str]:
+    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    values = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(code[0].source).body
+              if isinstance(node, ast.Assign)}
+    return values, "\n".join(c.source for c in code[1:])
+
+
+@pytest.mark.parametrize(("notebook", "cls", "quick", "task", "notebook_only"), EXPERIMENTS, ids=IDS)
+def test_notebook_task_and_dataclass_agree_on_names_defaults_and_quick(notebook, cls, quick, task, notebook_only):
+    cell, rest = _parameters_cell(notebook)
+    defaults = parameter_defaults(cls)
+    assert {k: v for k, v in cell.items() if k not in notebook_only} == defaults  # names AND defaults
+    assert {k: p.default for k, p in inspect.signature(task).parameters.items()} == defaults
+    # the quick setting lives in the package only: the notebook never overrides it
+    assert "if quick" not in rest, f"{notebook} overrides the quick setting itself"
+    assert set(quick) <= set(defaults) and all(defaults[k] != v for k, v in quick.items())
+    fast = with_quick(cls(quick=True), quick)
+    assert all(getattr(fast, k) == v for k, v in quick.items())
+    assert with_quick(cls(), quick) == cls()  # no quick, no change
+
+
+def test_unknown_parameter_names_the_closest_ones():
+    with pytest.raises(UnknownParameterError, match="did you mean 'quick'"):
+        check_names(method_a.MethodAParams, ["quik"])
+    with pytest.raises(UnknownParameterError, match="did you mean 'quick'"):
+        method_a.method_a_task(quik=True)
+
+
+def test_from_namespace_takes_the_fields_and_records_leave_out_paths():
+    params = from_namespace(method_c.MethodCParams, {"scene": "samson", "seed": 3, "figures_dir": "x", "other": 1})
+    assert params.scene == "samson" and params.seed == 3 and params.backbone == "varahagiri"
+    rec = record_params(params)
+    assert "data_dir" not in rec and "record_path" not in rec
+    assert list(rec) == [f.name for f in fields(params) if f.name not in ("data_dir", "record_path")]
