@@ -192,8 +192,12 @@ def run_grid(
         raise UnknownParameterError(f"{', '.join(map(repr, reserved))} is set by the grid runner itself")
     unknown = sorted(k for k in {*grid, *fixed} if k not in declared)
     if unknown:
+        import difflib
+
+        close = sorted({c for k in unknown for c in difflib.get_close_matches(k, list(declared), n=2)})
+        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
         raise UnknownParameterError(
-            f"{name} has no parameter {', '.join(map(repr, unknown))}; its parameters "
+            f"{name} has no parameter {', '.join(map(repr, unknown))}{hint} Its parameters "
             f"are: {', '.join(declared)}"
         )
     if "record_path" not in declared:

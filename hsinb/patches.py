@@ -209,12 +209,6 @@ def extract_patches(
     return PaddedCube(cube, size, padding, device).extract(rows, cols, layout)
 
 
-def pixel_coordinates(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column indices (row-major order) of the True / non-zero pixels of an H×W mask."""
-    rows, cols = np.nonzero(np.asarray(mask))
-    return rows.astype(np.int64), cols.astype(np.int64)
-
-
 def all_pixel_coordinates(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Row and column indices of every pixel of an H×W scene in row-major order."""
     rows, cols = np.divmod(np.arange(height * width, dtype=np.int64), width)

@@ -12,6 +12,7 @@ import pytest
 from hsinb.errors import ChecksumMismatchError, DataFileNotFoundError
 from hsinb.scenes import fetch
 from hsinb.scenes.fetch import expand_url, fetch_file, git_blob_id_of, search_dirs, verify_file
+from hsinb.scenes.registry import SourceFile
 
 
 @pytest.fixture
@@ -45,20 +46,19 @@ def test_download_verifies_and_places(server, isolated, monkeypatch):
     root, base = server
     content = b"hyperspectral" * 1000
     (root / "x.mat").write_bytes(content)
-    monkeypatch.setitem(fetch.URLS, "demo/x.mat", base + "x.mat")
-    monkeypatch.setitem(fetch.SHA256, "demo/x.mat", hashlib.sha256(content).hexdigest())
+    monkeypatch.setitem(fetch.FILES, "demo/x.mat", SourceFile("demo/x.mat", url=base + "x.mat",
+                                                              sha256=hashlib.sha256(content).hexdigest()))
     path = fetch_file("demo/x.mat")
     assert path == isolated / "demo" / "x.mat" and path.read_bytes() == content
     # found locally the second time, no network needed
-    monkeypatch.setitem(fetch.URLS, "demo/x.mat", base + "gone.mat")
+    monkeypatch.setitem(fetch.FILES, "demo/x.mat", SourceFile("demo/x.mat", url=base + "gone.mat"))
     assert fetch_file("demo/x.mat") == path
 
 
 def test_checksum_mismatch_leaves_nothing(server, isolated, monkeypatch):
     root, base = server
     (root / "x.mat").write_bytes(b"corrupt")
-    monkeypatch.setitem(fetch.URLS, "demo/x.mat", base + "x.mat")
-    monkeypatch.setitem(fetch.SHA256, "demo/x.mat", "0" * 64)
+    monkeypatch.setitem(fetch.FILES, "demo/x.mat", SourceFile("demo/x.mat", url=base + "x.mat", sha256="0" * 64))
     with pytest.raises(ChecksumMismatchError, match="expected 0000"):
         fetch_file("demo/x.mat")
     leftovers = list((isolated / "demo").iterdir()) if (isolated / "demo").exists() else []
@@ -72,8 +72,7 @@ def test_git_blob_id_and_parts(server, isolated, monkeypatch):
         (root / f"h.{i}").write_bytes(p)
     whole = b"".join(parts)
     blob = hashlib.sha1(b"blob %d\0" % len(whole) + whole).hexdigest()
-    monkeypatch.setitem(fetch.URLS, "demo/h.mat", base + "h.{0..2}")
-    monkeypatch.setitem(fetch.GIT_BLOB, "demo/h.mat", blob)
+    monkeypatch.setitem(fetch.FILES, "demo/h.mat", SourceFile("demo/h.mat", url=base + "h.{0..2}", git_blob=blob))
     path = fetch_file("demo/h.mat")
     assert path.read_bytes() == whole
     assert git_blob_id_of(path) == blob
@@ -93,7 +92,7 @@ def test_offline_error_lists_everything(isolated, tmp_path, monkeypatch):
 
 
 def test_unreachable_server_is_a_clear_error(isolated, monkeypatch):
-    monkeypatch.setitem(fetch.URLS, "demo/y.mat", "http://127.0.0.1:9/y.mat")  # discard port: refused
+    monkeypatch.setitem(fetch.FILES, "demo/y.mat", SourceFile("demo/y.mat", url="http://127.0.0.1:9/y.mat"))  # refused
     with pytest.raises(DataFileNotFoundError, match="failed"):
         fetch_file("demo/y.mat", timeout=5)
 
@@ -112,7 +111,7 @@ def test_expand_url():
 def test_shared_files_match_manifest(data_dir):
     """Every file with a registered sha256 that the shared folder holds verifies."""
     checked = 0
-    for rel in fetch.SHA256:
+    for rel in (r for r, f in fetch.FILES.items() if f.sha256):
         path = data_dir / rel
         if path.exists():
             assert verify_file(path, rel) == "sha256"
@@ -126,6 +125,16 @@ def test_every_manifest_file_has_a_pinned_verified_source(data_dir):
     rows = list(csv.DictReader(open(data_dir / "MANIFEST.tsv"), delimiter="\t"))
     assert len({r["file"] for r in rows}) >= 29
     for r in rows:
-        assert fetch.SHA256[r["file"]] == r["sha256"]
+        assert fetch.FILES[r["file"]].sha256 == r["sha256"]
         url = fetch.source_url(r["file"])
         assert r["source_commit"] in url and url.endswith(r["source_path"])
+
+
+def test_every_file_is_one_record_with_a_source():
+    from hsinb.scenes.registry import FILES, SCENES
+
+    for rel, f in FILES.items():
+        assert f.path == rel and f.source, rel
+        assert f.pinned is None or f.sha256, f"{rel}: a pinned copy must carry its sha256"
+    for spec in SCENES.values():  # every file a real scene reads has a record
+        assert all(rel in FILES for rel in spec.files), spec.name

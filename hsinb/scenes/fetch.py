@@ -6,7 +6,7 @@ Search order for a file known by its relative path (``"paviaU/PaviaU.mat"``):
 2. each folder in the environment variable ``HSINB_DATA`` (``os.pathsep``-separated);
 3. the per-user cache, ``HSINB_CACHE`` or ``~/.cache/hsinb``.
 
-A missing file is downloaded into the cache from :data:`~hsinb.scenes.registry.URLS`,
+A missing file is downloaded into the cache from :data:`~hsinb.scenes.registry.FILES`,
 verified (sha256 where known, else the git blob id), and only then moved into place: a
 partial or corrupt download never stays where a later run would find it. Set
 ``HSINB_OFFLINE=1`` to never try the network.
@@ -25,7 +25,7 @@ import warnings
 from pathlib import Path
 
 from ..errors import ChecksumMismatchError, DataFileNotFoundError
-from .registry import GIT_BLOB, PINNED_URLS, SHA256, URLS
+from .registry import FILES, SourceFile
 
 CHUNK = 1 << 20
 
@@ -83,17 +83,18 @@ def verify_file(path: str | os.PathLike, relpath: str) -> str:
     Returns ``"sha256"``, ``"git-blob"`` or ``"unverified"`` (no checksum is published);
     raises :class:`ChecksumMismatchError` on a mismatch.
     """
-    if relpath in SHA256:
-        got, want, kind = sha256_of(path), SHA256[relpath], "sha256"
-    elif relpath in GIT_BLOB:
-        got, want, kind = git_blob_id_of(path), GIT_BLOB[relpath], "git-blob"
+    known = FILES.get(relpath, SourceFile(relpath))
+    if known.sha256:
+        got, want, kind = sha256_of(path), known.sha256, "sha256"
+    elif known.git_blob:
+        got, want, kind = git_blob_id_of(path), known.git_blob, "git-blob"
     else:
         return "unverified"
     if got != want:
         raise ChecksumMismatchError(
             f"{path} does not match the published {kind} of {relpath}: expected {want}, got "
             f"{got}. The file is corrupt or a different version of it: replace it with the "
-            f"canonical file ({URLS.get(relpath, 'see the scene registry')})."
+            f"canonical file ({known.url or 'see the scene registry'})."
         )
     return kind
 
@@ -114,7 +115,8 @@ def _offline() -> bool:
 def source_url(relpath: str) -> str | None:
     """Where ``relpath`` is downloaded from: the pinned copy whose checksum is known, else the
     canonical URL."""
-    return PINNED_URLS.get(relpath) or URLS.get(relpath)
+    known = FILES.get(relpath)
+    return known.source if known else None
 
 
 def _not_found(relpath: str, data_dir, reason: str) -> DataFileNotFoundError:
@@ -143,7 +145,7 @@ def download(url: str, dest: Path, relpath: str, timeout: float = 60.0, progress
                 _stream(part, out, timeout, progress and not os.environ.get("CI"))
         if verify_file(tmp, relpath) == "unverified":
             warnings.warn(f"{relpath}: no published checksum to verify against; downloaded file "
-                          f"has sha256 {sha256_of(tmp)} (add it to registry.SHA256 once trusted)",
+                          f"has sha256 {sha256_of(tmp)} (add it to its registry.FILES record once trusted)",
                           stacklevel=3)
         os.replace(tmp, dest)
     finally:

@@ -1,7 +1,8 @@
 """The registry of known scenes: file names, variable names, shapes, classes, sensors.
 
-Each :class:`SceneSpec` says where a scene's files come from and how to read them. URLs
-live in :data:`URLS` so that a moved link is a one-line change. Files are identified by
+Each :class:`SceneSpec` says which files a scene has and how to read them; each file's source
+and checksum are one :class:`SourceFile` record in :data:`FILES`, so that a moved link is a
+one-line change. Files are identified by
 their path relative to a data folder (``"paviaU/PaviaU.mat"``), the same layout as the
 project's shared data folder and the per-user cache.
 """
@@ -20,114 +21,166 @@ from . import sensors
 GIC = "http://www.ehu.eus/ccwintco/uploads/"
 GITHUB_RAW = "https://raw.githubusercontent.com/"
 
-#: Canonical public sources, by relative path. Edit here when a link moves.
-URLS: dict[str, str] = {
-    "paviaU/PaviaU.mat": GIC + "e/ee/PaviaU.mat",
-    "paviaU/PaviaU_gt.mat": GIC + "5/50/PaviaU_gt.mat",
-    "paviaU/TRpavia_fixed.mat": GITHUB_RAW + "mhaut/HSI-datasets/master/Classification/TRpavia_fixed.mat",
-    "paviaU/TSpavia_fixed.mat": GITHUB_RAW + "mhaut/HSI-datasets/master/Classification/TSpavia_fixed.mat",
-    "pavia_centre/Pavia.mat": GIC + "e/e3/Pavia.mat",
-    "pavia_centre/paviaC_gt.mat": GIC + "5/53/Pavia_gt.mat",
-    "indian_pines/Indian_pines_corrected.mat": GIC + "6/67/Indian_pines_corrected.mat",
-    "indian_pines/Indian_pines_gt.mat": GIC + "c/c4/Indian_pines_gt.mat",
-    "indian_pines/indianpines_disjoint_dset.mat": GITHUB_RAW
-    + "mhaut/HSI-datasets/master/Classification/indianpines_disjoint_dset.mat",
-    "salinas/Salinas_corrected.mat": GIC + "a/a3/Salinas_corrected.mat",
-    "salinas/Salinas_gt.mat": GIC + "f/fa/Salinas_gt.mat",
-    "salinas_a/SalinasA_corrected.mat": GIC + "1/1a/SalinasA_corrected.mat",
-    "salinas_a/SalinasA_gt.mat": GIC + "a/aa/SalinasA_gt.mat",
-    "ksc/KSC.mat": GIC + "2/26/KSC.mat",
-    "ksc/KSC_gt.mat": GIC + "a/a6/KSC_gt.mat",
-    "botswana/Botswana.mat": GIC + "7/72/Botswana.mat",
-    "botswana/Botswana_gt.mat": GIC + "5/58/Botswana_gt.mat",
-    # Houston 2013 is redistributed as a .mat in ten parts (cat them in order).
-    "houston2013/houston.mat": GITHUB_RAW
-    + "mhaut/HSI-datasets/master/Classification/dsetbyparts/houston_part.{0..9}",
-    "houston2013/houston_gt.mat": GITHUB_RAW + "mhaut/HSI-datasets/master/Classification/houston_gt.mat",
-    "samson/samson_1.mat": GITHUB_RAW + "ricardoborsoi/MUA_SparseUnmixing/master/real_data/samson_1.mat",
-    "samson/_EndSamson.mat": GITHUB_RAW + "mhaut/HSI-datasets/master/Unmixing/_EndSamson.mat",
-    "usgs_library/USGS_1995_Library.mat": GITHUB_RAW
-    + "ricardoborsoi/MUA_SparseUnmixing/master/USGS_1995_Library.mat",
-}
+#: repositories (owner/name, commit) whose raw files at that commit are the pinned copies
+OT_AD = ("jiojio0505/OT-AD", "dd4a58097fc6b42c8d2eb6674bce8865cd39723a")
+HSI_DATASETS = ("mhaut/HSI-datasets", "29efb503bdde94f620ba3873d3a56039fef18257")
+HYBRIDSN = ("gokriznastic/HybridSN", "8e9fd37cdcbff5f9717433cddb83f5215f9ec54e")
+SC_SSC = ("carlosh93/SC-SSC", "2cd679282f85aa0bc87b1aed9ac683b60cc97734")
+HSI_DATASETS_UNMIXING = ("mhaut/HSI-datasets", "6e351f13603d4ac76ef4e40811c072d5329ccb63")
+MUA = ("ricardoborsoi/MUA_SparseUnmixing", "089f5d61162807a5304759e293b132ed9d0d6ab4")
 
 
-#: the exact copies whose sha256 is in :data:`SHA256` (raw files at pinned commits); they
-#: take precedence over :data:`URLS`, so a download verifies against the bytes it came from.
-PINNED_URLS: dict[str, str] = {
-    "abu/abu-airport-1.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-airport-1.mat",
-    "abu/abu-airport-2.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-airport-2.mat",
-    "abu/abu-airport-3.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-airport-3.mat",
-    "abu/abu-airport-4.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-airport-4.mat",
-    "abu/abu-beach-1.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-beach-1.mat",
-    "abu/abu-beach-2.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-beach-2.mat",
-    "abu/abu-beach-3.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-beach-3.mat",
-    "abu/abu-urban-1.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-urban-1.mat",
-    "abu/abu-urban-2.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-urban-2.mat",
-    "abu/abu-urban-3.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-urban-3.mat",
-    "abu/abu-urban-4.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-urban-4.mat",
-    "abu/abu-urban-5.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/abu-urban-5.mat",
-    "botswana/Botswana_gt.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/Botswana_gt.mat",
-    "houston2013/houston_gt.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/houston_gt.mat",
-    "hydice_urban/hydice.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/hydice.mat",
-    "indian_pines/Indian_pines_gt.mat": "https://raw.githubusercontent.com/gokriznastic/HybridSN/8e9fd37cdcbff5f9717433cddb83f5215f9ec54e/data/Indian_pines_gt.mat",
-    "indian_pines/indianpines_disjoint_dset.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/indianpines_disjoint_dset.mat",
-    "indian_pines_subset/Indian_subset.mat": "https://raw.githubusercontent.com/carlosh93/SC-SSC/2cd679282f85aa0bc87b1aed9ac683b60cc97734/Data/ROI/Indian_subset.mat",
-    "ksc/KSC_gt.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/KSC_gt.mat",
-    "paviaU/PaviaU_gt.mat": "https://raw.githubusercontent.com/gokriznastic/HybridSN/8e9fd37cdcbff5f9717433cddb83f5215f9ec54e/data/PaviaU_gt.mat",
-    "paviaU/TRpavia_fixed.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/TRpavia_fixed.mat",
-    "paviaU/TSpavia_fixed.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/TSpavia_fixed.mat",
-    "pavia_centre/paviaC_gt.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/29efb503bdde94f620ba3873d3a56039fef18257/Classification/paviaC_gt.mat",
-    "salinas/Salinas_gt.mat": "https://raw.githubusercontent.com/gokriznastic/HybridSN/8e9fd37cdcbff5f9717433cddb83f5215f9ec54e/data/Salinas_gt.mat",
-    "salinas_a/SalinasA_corrected.mat": "https://raw.githubusercontent.com/carlosh93/SC-SSC/2cd679282f85aa0bc87b1aed9ac683b60cc97734/Data/Full_Datasets/SalinasA_corrected.mat",
-    "salinas_a/SalinasA_gt.mat": "https://raw.githubusercontent.com/carlosh93/SC-SSC/2cd679282f85aa0bc87b1aed9ac683b60cc97734/Data/Full_Datasets/SalinasA_gt.mat",
-    "samson/_EndSamson.mat": "https://raw.githubusercontent.com/mhaut/HSI-datasets/6e351f13603d4ac76ef4e40811c072d5329ccb63/Unmixing/_EndSamson.mat",
-    "samson/samson_1.mat": "https://raw.githubusercontent.com/ricardoborsoi/MUA_SparseUnmixing/089f5d61162807a5304759e293b132ed9d0d6ab4/real_data/samson_1.mat",
-    "san_diego/sandiego.mat": "https://raw.githubusercontent.com/jiojio0505/OT-AD/dd4a58097fc6b42c8d2eb6674bce8865cd39723a/data/sandiego.mat",
-    "usgs_library/USGS_1995_Library.mat": "https://raw.githubusercontent.com/ricardoborsoi/MUA_SparseUnmixing/089f5d61162807a5304759e293b132ed9d0d6ab4/USGS_1995_Library.mat",
-}
+def raw_at(repo: tuple[str, str], path: str) -> str:
+    """The raw URL of ``path`` in ``repo`` = (owner/name, commit) at that exact commit."""
+    return f"{GITHUB_RAW}{repo[0]}/{repo[1]}/{path}"
 
-#: sha256 of files whose bytes are known (every file of the shared data folder's
-#: MANIFEST.tsv: label maps, small real cubes, the USGS library).
-SHA256: dict[str, str] = {
-    "paviaU/PaviaU_gt.mat": "23f6a426928f9b32984adffe659e29f554f9fb6c93b5a107528d308d5087a829",
-    "paviaU/TRpavia_fixed.mat": "9eb125761f65b562f4b33c48af45131c9bdf26cb5eaa50cecf744873033a063b",
-    "paviaU/TSpavia_fixed.mat": "da9aa60e63079f2743fe9c435e00ed88a7fb2d7171c8cce7a18a6d2faab12e4e",
-    "indian_pines/Indian_pines_gt.mat": "65c4687a8ab04f6da4789799bc3bc4f6e88bccac3ed6a2e6ae367e5e6b9e429c",
-    "indian_pines/indianpines_disjoint_dset.mat": "430c37ce56a160d410378aa136e5e696e2436e2fe03e275f306c3502f622e77b",
-    "houston2013/houston_gt.mat": "ebe2438dcc6526bcbb63b5b98009f88de2b8c4a40b5d4c2b2bcd91808aa4e76f",
-    "salinas/Salinas_gt.mat": "ecfab4d31ef5553f097943235d8ea502038eb4a2067b2ad10b33e37c949955e2",
-    "ksc/KSC_gt.mat": "a1d6ab9293691006bd4d9742d1a1e1c141b1aaa5fbc5fa128b33c1d09038510b",
-    "botswana/Botswana_gt.mat": "668394905e10e629c16584bfd02b0f533b96d6ba18a63274a94ff3a77126a887",
-    "pavia_centre/paviaC_gt.mat": "7eb54ab81b404dd3ae572e6d0ec211595029e5a847bec2cfb8f9e72d07066b69",
-    "samson/samson_1.mat": "1ebacaf7cd32bfc31c0ee3fd56c63a7f29a434893a8b45705fb59cd8a0c8beb6",
-    "samson/_EndSamson.mat": "ce768182ce5292390180f827ff5769112cf3d299f4e64ab43e950a310b7ec9fa",
-    "usgs_library/USGS_1995_Library.mat": "fe2be84e4da2abf6ab00091b36f30a1a8dd247d18a78146f61235c8b5229da63",
-    "salinas_a/SalinasA_corrected.mat": "d75684ed3ab71a1024cee0f9db9061f50a3523a92ff5edfbbb1eed976b9f1721",
-    "salinas_a/SalinasA_gt.mat": "17814c1d3296c0e29b27f320f2c4174d2a68adb87e376abe78f02923e2c2e454",
-    "indian_pines_subset/Indian_subset.mat": "de9887fc4e91a776fcf4398f0699ad2dedd2f2f9b510266d21c812c3802721c7",
-    "abu/abu-airport-1.mat": "5de3c0b74593552e21e88ee280d02c4acae60bd48a013d72bd28ef63815485f5",
-    "abu/abu-airport-2.mat": "7121476e700001e76191d6ee6bc6f2d5f680c0fe49186b61a57f10fcac7718b9",
-    "abu/abu-airport-3.mat": "97b574be2de8c1ae3158b60b4aa34676c59a218398fc096c0dcdf125a6c74495",
-    "abu/abu-airport-4.mat": "c10cb987f0a75ad5834da2be35e2cfe740660fd9094521dd6d047de535a2a72b",
-    "abu/abu-beach-1.mat": "b1fa88474fbc06f2e654e4452d8f7f98757c199197e2b7fec1977a5c5753fcb0",
-    "abu/abu-beach-2.mat": "3ec5f0c5c36b2f98a41f9d9e69946e9f3e6fdbeee0f42b3e402485a4efd9bb80",
-    "abu/abu-beach-3.mat": "56622ebe89aa1a37aced4b41286eb0a045677553f637c63f90c8222f1027f576",
-    "abu/abu-urban-1.mat": "951d8d9c405d7ae200634dfd5244586545c01a561b1028f0e65e09e562523942",
-    "abu/abu-urban-2.mat": "ed900cbde844582dd51943f920eac47c3a4e7f4cf3e0ae7612fdfb80b7ee7807",
-    "abu/abu-urban-3.mat": "a4e4ef3c512b72510f5852300a5050e9e544f80abb021d79ee04921c2070598b",
-    "abu/abu-urban-4.mat": "6d6b81c9688f883a9ca59ff99ebc8053c5be1a14099960c460ba420d8507e676",
-    "abu/abu-urban-5.mat": "16a50cfca9d6c4783adfd663e9d1e5e948ddaad950912b58577a604c86eb64c5",
-    "hydice_urban/hydice.mat": "095875682b1f5da092c64ebf4b40493d4d9071aa6a7856c8821cc986051422c7",
-    "san_diego/sandiego.mat": "6830b031438366acbcf3d20f35a5589f969783471a6fd987b792954c51283b01",
-}
 
-#: git blob ids (SHA-1 of b"blob <size>\0" + content) of the canonical GIC cubes.
-GIT_BLOB: dict[str, str] = {
-    "indian_pines/Indian_pines_corrected.mat": "75b6d6e7df046fce91eda23e7559e274c92da711",
-    "paviaU/PaviaU.mat": "6eecc933bedec1130bb046483dd12e25cf091b24",
-    "salinas/Salinas_corrected.mat": "2a745377a77369bd5a9d430c722f0bf5e0d0ffc1",
-    "botswana/Botswana.mat": "814248225b1210f46017a2420c3410d7fe2cf8e6",
-}
+@dataclass(frozen=True)
+class SourceFile:
+    """Where one data file comes from and how it is verified.
+
+    ``path`` is relative to a data folder (``"paviaU/PaviaU.mat"``). ``url`` is the canonical
+    public source (``{0..9}``: a file redistributed in parts, joined in order); ``pinned`` an
+    exact copy (a raw file at a fixed commit) whose bytes match ``sha256`` and which a download
+    prefers; ``git_blob`` the git blob id (SHA-1 of ``b"blob <size>\\0" + content``) where
+    only that is known (the canonical GIC cubes).
+    """
+
+    path: str
+    url: str | None = None
+    pinned: str | None = None
+    sha256: str | None = None
+    git_blob: str | None = None
+
+    @property
+    def source(self) -> str | None:
+        """Where a download takes it from: the pinned copy, else the canonical URL."""
+        return self.pinned or self.url
+
+
+#: every known data file, one record each (edit here when a link moves). The shared data
+#: folder's MANIFEST.tsv files all have a sha256 and a pinned source.
+FILES: dict[str, SourceFile] = {f.path: f for f in [
+    SourceFile("paviaU/PaviaU.mat", url=GIC + "e/ee/PaviaU.mat", git_blob="6eecc933bedec1130bb046483dd12e25cf091b24"),
+    SourceFile("paviaU/PaviaU_gt.mat",
+               url=GIC + "5/50/PaviaU_gt.mat",
+               pinned=raw_at(HYBRIDSN, "data/PaviaU_gt.mat"),
+               sha256="23f6a426928f9b32984adffe659e29f554f9fb6c93b5a107528d308d5087a829"),
+    SourceFile("paviaU/TRpavia_fixed.mat",
+               url=GITHUB_RAW + "mhaut/HSI-datasets/master/Classification/TRpavia_fixed.mat",
+               pinned=raw_at(HSI_DATASETS, "Classification/TRpavia_fixed.mat"),
+               sha256="9eb125761f65b562f4b33c48af45131c9bdf26cb5eaa50cecf744873033a063b"),
+    SourceFile("paviaU/TSpavia_fixed.mat",
+               url=GITHUB_RAW + "mhaut/HSI-datasets/master/Classification/TSpavia_fixed.mat",
+               pinned=raw_at(HSI_DATASETS, "Classification/TSpavia_fixed.mat"),
+               sha256="da9aa60e63079f2743fe9c435e00ed88a7fb2d7171c8cce7a18a6d2faab12e4e"),
+    SourceFile("pavia_centre/Pavia.mat", url=GIC + "e/e3/Pavia.mat"),
+    SourceFile("pavia_centre/paviaC_gt.mat",
+               url=GIC + "5/53/Pavia_gt.mat",
+               pinned=raw_at(HSI_DATASETS, "Classification/paviaC_gt.mat"),
+               sha256="7eb54ab81b404dd3ae572e6d0ec211595029e5a847bec2cfb8f9e72d07066b69"),
+    SourceFile("indian_pines/Indian_pines_corrected.mat",
+               url=GIC + "6/67/Indian_pines_corrected.mat",
+               git_blob="75b6d6e7df046fce91eda23e7559e274c92da711"),
+    SourceFile("indian_pines/Indian_pines_gt.mat",
+               url=GIC + "c/c4/Indian_pines_gt.mat",
+               pinned=raw_at(HYBRIDSN, "data/Indian_pines_gt.mat"),
+               sha256="65c4687a8ab04f6da4789799bc3bc4f6e88bccac3ed6a2e6ae367e5e6b9e429c"),
+    SourceFile("indian_pines/indianpines_disjoint_dset.mat",
+               url=GITHUB_RAW + "mhaut/HSI-datasets/master/Classification/indianpines_disjoint_dset.mat",
+               pinned=raw_at(HSI_DATASETS, "Classification/indianpines_disjoint_dset.mat"),
+               sha256="430c37ce56a160d410378aa136e5e696e2436e2fe03e275f306c3502f622e77b"),
+    SourceFile("salinas/Salinas_corrected.mat",
+               url=GIC + "a/a3/Salinas_corrected.mat",
+               git_blob="2a745377a77369bd5a9d430c722f0bf5e0d0ffc1"),
+    SourceFile("salinas/Salinas_gt.mat",
+               url=GIC + "f/fa/Salinas_gt.mat",
+               pinned=raw_at(HYBRIDSN, "data/Salinas_gt.mat"),
+               sha256="ecfab4d31ef5553f097943235d8ea502038eb4a2067b2ad10b33e37c949955e2"),
+    SourceFile("salinas_a/SalinasA_corrected.mat",
+               url=GIC + "1/1a/SalinasA_corrected.mat",
+               pinned=raw_at(SC_SSC, "Data/Full_Datasets/SalinasA_corrected.mat"),
+               sha256="d75684ed3ab71a1024cee0f9db9061f50a3523a92ff5edfbbb1eed976b9f1721"),
+    SourceFile("salinas_a/SalinasA_gt.mat",
+               url=GIC + "a/aa/SalinasA_gt.mat",
+               pinned=raw_at(SC_SSC, "Data/Full_Datasets/SalinasA_gt.mat"),
+               sha256="17814c1d3296c0e29b27f320f2c4174d2a68adb87e376abe78f02923e2c2e454"),
+    SourceFile("ksc/KSC.mat", url=GIC + "2/26/KSC.mat"),
+    SourceFile("ksc/KSC_gt.mat",
+               url=GIC + "a/a6/KSC_gt.mat",
+               pinned=raw_at(HSI_DATASETS, "Classification/KSC_gt.mat"),
+               sha256="a1d6ab9293691006bd4d9742d1a1e1c141b1aaa5fbc5fa128b33c1d09038510b"),
+    SourceFile("botswana/Botswana.mat",
+               url=GIC + "7/72/Botswana.mat",
+               git_blob="814248225b1210f46017a2420c3410d7fe2cf8e6"),
+    SourceFile("botswana/Botswana_gt.mat",
+               url=GIC + "5/58/Botswana_gt.mat",
+               pinned=raw_at(HSI_DATASETS, "Classification/Botswana_gt.mat"),
+               sha256="668394905e10e629c16584bfd02b0f533b96d6ba18a63274a94ff3a77126a887"),
+    SourceFile("houston2013/houston.mat",
+               url=GITHUB_RAW + "mhaut/HSI-datasets/master/Classification/dsetbyparts/houston_part.{0..9}"),
+    SourceFile("houston2013/houston_gt.mat",
+               url=GITHUB_RAW + "mhaut/HSI-datasets/master/Classification/houston_gt.mat",
+               pinned=raw_at(HSI_DATASETS, "Classification/houston_gt.mat"),
+               sha256="ebe2438dcc6526bcbb63b5b98009f88de2b8c4a40b5d4c2b2bcd91808aa4e76f"),
+    SourceFile("samson/samson_1.mat",
+               url=GITHUB_RAW + "ricardoborsoi/MUA_SparseUnmixing/master/real_data/samson_1.mat",
+               pinned=raw_at(MUA, "real_data/samson_1.mat"),
+               sha256="1ebacaf7cd32bfc31c0ee3fd56c63a7f29a434893a8b45705fb59cd8a0c8beb6"),
+    SourceFile("samson/_EndSamson.mat",
+               url=GITHUB_RAW + "mhaut/HSI-datasets/master/Unmixing/_EndSamson.mat",
+               pinned=raw_at(HSI_DATASETS_UNMIXING, "Unmixing/_EndSamson.mat"),
+               sha256="ce768182ce5292390180f827ff5769112cf3d299f4e64ab43e950a310b7ec9fa"),
+    SourceFile("usgs_library/USGS_1995_Library.mat",
+               url=GITHUB_RAW + "ricardoborsoi/MUA_SparseUnmixing/master/USGS_1995_Library.mat",
+               pinned=raw_at(MUA, "USGS_1995_Library.mat"),
+               sha256="fe2be84e4da2abf6ab00091b36f30a1a8dd247d18a78146f61235c8b5229da63"),
+    SourceFile("abu/abu-airport-1.mat",
+               pinned=raw_at(OT_AD, "data/abu-airport-1.mat"),
+               sha256="5de3c0b74593552e21e88ee280d02c4acae60bd48a013d72bd28ef63815485f5"),
+    SourceFile("abu/abu-airport-2.mat",
+               pinned=raw_at(OT_AD, "data/abu-airport-2.mat"),
+               sha256="7121476e700001e76191d6ee6bc6f2d5f680c0fe49186b61a57f10fcac7718b9"),
+    SourceFile("abu/abu-airport-3.mat",
+               pinned=raw_at(OT_AD, "data/abu-airport-3.mat"),
+               sha256="97b574be2de8c1ae3158b60b4aa34676c59a218398fc096c0dcdf125a6c74495"),
+    SourceFile("abu/abu-airport-4.mat",
+               pinned=raw_at(OT_AD, "data/abu-airport-4.mat"),
+               sha256="c10cb987f0a75ad5834da2be35e2cfe740660fd9094521dd6d047de535a2a72b"),
+    SourceFile("abu/abu-beach-1.mat",
+               pinned=raw_at(OT_AD, "data/abu-beach-1.mat"),
+               sha256="b1fa88474fbc06f2e654e4452d8f7f98757c199197e2b7fec1977a5c5753fcb0"),
+    SourceFile("abu/abu-beach-2.mat",
+               pinned=raw_at(OT_AD, "data/abu-beach-2.mat"),
+               sha256="3ec5f0c5c36b2f98a41f9d9e69946e9f3e6fdbeee0f42b3e402485a4efd9bb80"),
+    SourceFile("abu/abu-beach-3.mat",
+               pinned=raw_at(OT_AD, "data/abu-beach-3.mat"),
+               sha256="56622ebe89aa1a37aced4b41286eb0a045677553f637c63f90c8222f1027f576"),
+    SourceFile("abu/abu-urban-1.mat",
+               pinned=raw_at(OT_AD, "data/abu-urban-1.mat"),
+               sha256="951d8d9c405d7ae200634dfd5244586545c01a561b1028f0e65e09e562523942"),
+    SourceFile("abu/abu-urban-2.mat",
+               pinned=raw_at(OT_AD, "data/abu-urban-2.mat"),
+               sha256="ed900cbde844582dd51943f920eac47c3a4e7f4cf3e0ae7612fdfb80b7ee7807"),
+    SourceFile("abu/abu-urban-3.mat",
+               pinned=raw_at(OT_AD, "data/abu-urban-3.mat"),
+               sha256="a4e4ef3c512b72510f5852300a5050e9e544f80abb021d79ee04921c2070598b"),
+    SourceFile("abu/abu-urban-4.mat",
+               pinned=raw_at(OT_AD, "data/abu-urban-4.mat"),
+               sha256="6d6b81c9688f883a9ca59ff99ebc8053c5be1a14099960c460ba420d8507e676"),
+    SourceFile("abu/abu-urban-5.mat",
+               pinned=raw_at(OT_AD, "data/abu-urban-5.mat"),
+               sha256="16a50cfca9d6c4783adfd663e9d1e5e948ddaad950912b58577a604c86eb64c5"),
+    SourceFile("hydice_urban/hydice.mat",
+               pinned=raw_at(OT_AD, "data/hydice.mat"),
+               sha256="095875682b1f5da092c64ebf4b40493d4d9071aa6a7856c8821cc986051422c7"),
+    SourceFile("indian_pines_subset/Indian_subset.mat",
+               pinned=raw_at(SC_SSC, "Data/ROI/Indian_subset.mat"),
+               sha256="de9887fc4e91a776fcf4398f0699ad2dedd2f2f9b510266d21c812c3802721c7"),
+    SourceFile("san_diego/sandiego.mat",
+               pinned=raw_at(OT_AD, "data/sandiego.mat"),
+               sha256="6830b031438366acbcf3d20f35a5589f969783471a6fd987b792954c51283b01"),
+]}
 
 SALINAS_CLASSES = [
     "Brocoli green weeds 1", "Brocoli green weeds 2", "Fallow", "Fallow rough plow",
