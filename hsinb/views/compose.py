@@ -120,7 +120,7 @@ class OneOf:
     def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         if not self.transforms:
             return x
-        from .spectral import rand
+        from .base import rand
 
         n = x.shape[0]
         pick = (rand((n,), generator, x.device) * len(self.transforms)).long().clamp(max=len(self.transforms) - 1)

@@ -24,7 +24,7 @@ import torch
 
 from ..errors import SplitError, check_choice
 from ..patches import PaddedCube
-from .spectral import rand
+from .base import rand
 
 __all__ = ["PAIR_MODES", "PairSampler", "overlap_fraction", "window_overlap", "overlap_offsets", "neighbour_offsets"]
 

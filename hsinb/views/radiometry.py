@@ -39,7 +39,7 @@ import numpy as np
 import torch
 
 from ..errors import ShapeMismatchError
-from .spectral import _check_p, _check_range, band_axis, per_sample, rand, sample_mask
+from .base import band_axis, check_p, check_range, per_sample, rand, sample_mask
 
 __all__ = ["HapkeScattering", "AtmosphericCompensation", "hapke_reff", "optical_depth", "check_reflectance"]
 
@@ -93,9 +93,9 @@ class HapkeScattering:
     same_angle: bool = True
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
-        _check_range("incidence", self.incidence)
-        _check_range("emission", self.emission)
+        check_p(self.p)
+        check_range("incidence", self.incidence)
+        check_range("emission", self.emission)
         if not (0 <= self.incidence[0] and self.incidence[1] < 90 and 0 <= self.emission[0] and self.emission[1] < 90):
             raise ValueError("angles must lie in [0, 90) degrees")
 
@@ -164,9 +164,9 @@ class AtmosphericCompensation:
     reference: ClassVar[tuple[float, float, float]] = (30.0, 0.1, 1.3)
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
+        check_p(self.p)
         for name in ("zenith", "beta", "alpha"):
-            _check_range(name, getattr(self, name))
+            check_range(name, getattr(self, name))
         if not 0 <= self.diffuse_fraction <= 1:
             raise ValueError(f"diffuse_fraction must lie in [0, 1], got {self.diffuse_fraction}")
 

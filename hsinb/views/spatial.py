@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .spectral import _check_p, _check_range, band_axis, rand, sample_mask
+from .base import band_axis, check_p, check_range, rand, sample_mask
 
 __all__ = ["RandomFlip", "RandomRotation90", "RandomResizedCrop"]
 
@@ -42,7 +42,7 @@ class RandomFlip:
     vertical: bool = True
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
+        check_p(self.p)
         if not (self.horizontal or self.vertical):
             raise ValueError("RandomFlip needs horizontal=True or vertical=True")
 
@@ -73,7 +73,7 @@ class RandomRotation90:
     p: float = 0.75
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
+        check_p(self.p)
 
     def draw_k(
         self, n: int, generator: torch.Generator | None, device: torch.device
@@ -117,9 +117,9 @@ class RandomResizedCrop:
     ratio: tuple[float, float] = (3.0 / 4.0, 4.0 / 3.0)
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
-        _check_range("scale", self.scale)
-        _check_range("ratio", self.ratio)
+        check_p(self.p)
+        check_range("scale", self.scale)
+        check_range("ratio", self.ratio)
         if self.scale[0] <= 0 or self.scale[1] > 1 or self.ratio[0] <= 0:
             raise ValueError(f"need 0 < scale <= 1 and ratio > 0, got {self.scale}, {self.ratio}")
 

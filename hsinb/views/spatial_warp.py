@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from .base import check_p, check_range, rand, randn, sample_mask
 from .spatial import _spatial
-from .spectral import _check_p, _check_range, rand, randn, sample_mask
 
 __all__ = ["RandomRotation", "ElasticDeformation", "SpatialShift"]
 
@@ -51,8 +51,8 @@ class RandomRotation:
     degrees: tuple[float, float] = (-180.0, 180.0)
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
-        _check_range("degrees", self.degrees)
+        check_p(self.p)
+        check_range("degrees", self.degrees)
 
     def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         if not _spatial(x):
@@ -84,7 +84,7 @@ class ElasticDeformation:
     sigma: float = 2.0
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
+        check_p(self.p)
         if self.alpha < 0 or self.sigma <= 0:
             raise ValueError(f"need alpha >= 0 and sigma > 0, got {self.alpha}, {self.sigma}")
 
@@ -121,7 +121,7 @@ class SpatialShift:
     max_shift: int = 2
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
+        check_p(self.p)
         if self.max_shift < 1:
             raise ValueError(f"max_shift must be >= 1, got {self.max_shift}")
 

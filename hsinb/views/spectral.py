@@ -7,7 +7,7 @@ from an explicit ``torch.Generator``. Random numbers are drawn on the generator'
 then moved to the input's device, so a CPU generator gives the same numbers whatever the
 input's device; the output always lives on the input's device and has its dtype.
 
-This module also holds the small helpers shared with :mod:`hsinb.views.spatial`.
+The helpers every transform shares live in :mod:`hsinb.views.base`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..errors import ShapeMismatchError
+from .base import band_axis, check_p, check_range, per_sample, rand, randn, sample_mask
 
 __all__ = [
     "RandomScale",
@@ -25,74 +25,7 @@ __all__ = [
     "RandomPixelDrop",
     "AdjacentBandSwap",
     "RandomTranslation",
-    "band_axis",
-    "sample_mask",
 ]
-
-
-# --------------------------------------------------------------------------- helpers
-def band_axis(x: torch.Tensor) -> int:
-    """Index of the band axis: 1 for (N, B) and (N, B, p, p), 2 for (N, 1, B, p, p)."""
-    if x.ndim in (2, 4):
-        return 1
-    if x.ndim == 5:
-        if x.shape[1] != 1:
-            raise ShapeMismatchError(f"3D patches must be (N, 1, B, p, p), got {tuple(x.shape)}")
-        return 2
-    raise ShapeMismatchError(
-        f"expected (N, B), (N, B, p, p) or (N, 1, B, p, p), got shape {tuple(x.shape)}"
-    )
-
-
-def _gen_device(generator: torch.Generator | None, device: torch.device) -> torch.device:
-    return generator.device if generator is not None else device
-
-
-def rand(
-    shape: tuple[int, ...], generator: torch.Generator | None, device: torch.device
-) -> torch.Tensor:
-    """U[0, 1) float32 numbers drawn on the generator's device, returned on ``device``."""
-    g = _gen_device(generator, device)
-    return torch.rand(shape, generator=generator, device=g).to(device)
-
-
-def randn(
-    shape: tuple[int, ...], generator: torch.Generator | None, device: torch.device
-) -> torch.Tensor:
-    """N(0, 1) float32 numbers drawn on the generator's device, returned on ``device``."""
-    g = _gen_device(generator, device)
-    return torch.randn(shape, generator=generator, device=g).to(device)
-
-
-def sample_mask(
-    n: int, p: float, generator: torch.Generator | None, device: torch.device
-) -> torch.Tensor:
-    """(n,) bool: which samples a transform applies to (Bernoulli(p)); p=0 / p=1 are exact."""
-    if p >= 1.0:
-        return torch.ones(n, dtype=torch.bool, device=device)
-    if p <= 0.0:
-        return torch.zeros(n, dtype=torch.bool, device=device)
-    return rand((n,), generator, device) < p
-
-
-def per_sample(v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """Reshape an (N,) or (N, B) tensor so it broadcasts against ``x`` (bands on the band axis)."""
-    ax = band_axis(x)
-    shape = [x.shape[0]] + [1] * (x.ndim - 1)
-    if v.ndim == 2:
-        shape[ax] = v.shape[1]
-    return v.reshape(shape)
-
-
-def _check_p(p: float) -> None:
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"probability p must be in [0, 1], got {p}")
-
-
-def _check_range(name: str, lo_hi: tuple[float, float]) -> None:
-    lo, hi = lo_hi
-    if lo > hi:
-        raise ValueError(f"{name} must be (low, high) with low <= high, got {lo_hi}")
 
 
 def _uniform(lo_hi: tuple[float, float], n: int, generator, device) -> torch.Tensor:
@@ -131,8 +64,8 @@ class RandomScale:
     factor: tuple[float, float] = (0.9, 1.1)
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
-        _check_range("factor", self.factor)
+        check_p(self.p)
+        check_range("factor", self.factor)
 
     def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         band_axis(x)
@@ -156,7 +89,7 @@ class GaussianNoise:
     std: float = 0.05
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
+        check_p(self.p)
         if self.std < 0:
             raise ValueError(f"std must be >= 0, got {self.std}")
 
@@ -181,7 +114,7 @@ class RandomBandDrop:
     fraction: float = 0.1
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
+        check_p(self.p)
         if not 0.0 <= self.fraction <= 1.0:
             raise ValueError(f"fraction must be in [0, 1], got {self.fraction}")
 
@@ -220,7 +153,7 @@ class RandomPixelDrop:
     keep_centre: bool = False
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
+        check_p(self.p)
         if not 0.0 <= self.fraction <= 1.0:
             raise ValueError(f"fraction must be in [0, 1], got {self.fraction}")
 
@@ -262,7 +195,7 @@ class AdjacentBandSwap:
     fraction: float = 0.1
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
+        check_p(self.p)
         if not 0.0 <= self.fraction <= 1.0:
             raise ValueError(f"fraction must be in [0, 1], got {self.fraction}")
 
@@ -311,8 +244,8 @@ class RandomTranslation:
     bias: tuple[float, float] = (-0.1, 0.1)
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
-        _check_range("bias", self.bias)
+        check_p(self.p)
+        check_range("bias", self.bias)
 
     def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         band_axis(x)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .spectral import _check_p, _check_range, band_axis, rand, randn, sample_mask
+from .base import band_axis, check_p, check_range, rand, randn, sample_mask
 
 __all__ = ["SpectralShift", "SpectralFlip", "ElasticSpectralDistortion", "BandErasure", "BandPermutation",
            "NeighbourMixing", "resample_bands"]
@@ -72,7 +72,7 @@ class SpectralShift:
     max_shift: float = 10.0
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
+        check_p(self.p)
         if self.max_shift < 0:
             raise ValueError(f"max_shift must be >= 0, got {self.max_shift}")
 
@@ -95,7 +95,7 @@ class SpectralFlip:
     p: float = 0.5
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
+        check_p(self.p)
 
     def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         ax = band_axis(x)
@@ -121,7 +121,7 @@ class ElasticSpectralDistortion:
     sigma: float = 5.0
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
+        check_p(self.p)
         if self.alpha < 0 or self.sigma <= 0:
             raise ValueError(f"need alpha >= 0 and sigma > 0, got {self.alpha}, {self.sigma}")
 
@@ -155,8 +155,8 @@ class BandErasure:
     value: float = 0.0
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
-        _check_range("fraction", self.fraction)
+        check_p(self.p)
+        check_range("fraction", self.fraction)
         if not 0 <= self.fraction[0] <= self.fraction[1] <= 1:
             raise ValueError(f"fraction must lie in [0, 1], got {self.fraction}")
 
@@ -190,7 +190,7 @@ class BandPermutation:
     groups: int = 8
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
+        check_p(self.p)
         if self.groups < 1:
             raise ValueError(f"groups must be >= 1, got {self.groups}")
 
@@ -227,8 +227,8 @@ class NeighbourMixing:
     weight: tuple[float, float] = (1.0, 1.0)
 
     def __post_init__(self) -> None:
-        _check_p(self.p)
-        _check_range("weight", self.weight)
+        check_p(self.p)
+        check_range("weight", self.weight)
         if self.k < 1:
             raise ValueError(f"k must be >= 1, got {self.k}")
 
