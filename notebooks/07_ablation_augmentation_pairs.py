@@ -67,17 +67,18 @@ data_dir = None
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 from hsinb import plots
 from hsinb.analysis.ablation import (
     difference_from_none,
     pair_gain,
     pair_matrix,
+    pair_matrix_budget,
+    pair_matrix_findings,
+    pair_matrix_tables,
     select_runs,
     transform_ranking,
 )
-from hsinb.grid import collect, run_grid, to_markdown
+from hsinb.grid import collect, run_grid
 from hsinb.records import REPO_ROOT, atomic_write_text
 from hsinb.views import augmentation_pairs
 
@@ -113,9 +114,8 @@ print(report)
 runs = select_runs(collect(runs_dir), **{k: v for k, v in fixed.items() if k != "data_dir"})
 mean, std, count, none = pair_matrix(runs, names, metric="linear_OA")
 label = runs["scene"].iloc[0] if len(runs) else scene
-budget = (f"{model.upper()} CNN width {width}, pre-training {pretrain_epochs} epochs"
-          + (f" x {pretrain_steps_per_epoch} steps" if pretrain_steps_per_epoch else " (full passes)")
-          + f", K={'official map' if K == 0 else K}, seeds {seeds}")
+budget = pair_matrix_budget(model=model, width=width, pretrain_epochs=pretrain_epochs,
+                            pretrain_steps_per_epoch=pretrain_steps_per_epoch, K=K, seeds=seeds)
 fig_matrix = plots.pair_matrix_heatmap(mean, std, none, title=f"{label}: linear-probe OA per augmentation pair\n{budget}")
 
 # %% [markdown]
@@ -143,15 +143,9 @@ print(vs_none.round(2).to_string())
 # %%
 stem = tables_dir / f"A_pair_matrix_{label}"
 tables_dir.mkdir(parents=True, exist_ok=True)
-table = (mean.round(1).astype(str) + " ± " + std.round(1).astype(str)).reset_index(names="transform")
+table, page = pair_matrix_tables(mean, std, none, vs_none, label=label, budget=budget)
 atomic_write_text(stem.with_suffix(".csv"), table.to_csv(index=False))
-atomic_write_text(stem.with_suffix(".md"), (
-    f"# Augmentation pair matrix, {label} (linear-probe OA %, mean ± std over seeds)\n\n{budget}.\n"
-    f"No augmentation: {none['mean']:.1f} ± {none['std']:.1f} (n={none['n']}); paper A (real PaviaU, "
-    "full budget): 79.4.\n\n" + to_markdown(table) + "\n\nProduced by: `papermill "
-    "notebooks/07_ablation_augmentation_pairs.ipynb out.ipynb` with the parameters above.\n"
-    "\n## Against no augmentation, paired by seed (OA points)\n\n"
-    + to_markdown(vs_none.round(2).reset_index(names="transforms")) + "\n"))
+atomic_write_text(stem.with_suffix(".md"), page)
 plots.save_figures({stem.name: fig_matrix, f"{stem.name}_gain": fig_gain}, tables_dir)  # whole PNGs or none
 print(f"wrote {stem}.csv/.md")
 
@@ -164,20 +158,7 @@ print(f"wrote {stem}.csv/.md")
 # beat single transforms, and 79.4 % OA without any augmentation.
 
 # %%
-above = vs_none[vs_none["beyond_t95"] & (vs_none["mean"] > 0)]
-below = vs_none[vs_none["beyond_t95"] & (vs_none["mean"] < 0)]
-off_diagonal = gain.to_numpy()[np.triu_indices(len(gain), 1)]
-off_diagonal = off_diagonal[~np.isnan(off_diagonal)]
-print(f"No augmentation: {none['mean']:.1f} ± {none['std']:.1f} % OA (n={none['n']}).")
-if len(vs_none):
-    best = vs_none.index[0]
-    print(f"Best set: {best}, {vs_none['mean'].iloc[0]:+.1f} ± {vs_none['se'].iloc[0]:.1f} points against no "
-          f"augmentation (paired by seed); {len(above)} of {len(vs_none)} sets are above it at the 5 % level "
-          f"({', '.join(above.index) or 'none'}), {len(below)} below ({', '.join(below.index) or 'none'}).")
-if len(off_diagonal):
-    print(f"Pairs beating both of their members alone: {(off_diagonal > 0).sum()} of {len(off_diagonal)} "
-          f"(median gain {np.median(off_diagonal):+.1f} points).")
-print("Transforms by row mean, best first:", ", ".join(ranking.index))
+print("\n".join(pair_matrix_findings(none, vs_none, gain, ranking)))
 
 # %% [markdown]
 # Where the ranking or the sign of the pair gains differ from the paper, the reduced

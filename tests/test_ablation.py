@@ -120,3 +120,21 @@ def test_without_records_or_reference_the_summaries_are_empty():
     assert difference_from_none(pd.DataFrame()).empty
     mean, std, count, none = pair_matrix(pd.DataFrame(), ["flip"])
     assert count.to_numpy().sum() == 0 and none["n"] == 0
+
+
+def test_pair_matrix_page_and_findings_are_computed_from_the_runs():
+    from hsinb.analysis.ablation import pair_matrix_budget, pair_matrix_findings, pair_matrix_tables
+
+    runs = select_runs(_runs(), width=32)
+    mean, std, _, none = pair_matrix(runs, ["flip", "noise"])
+    vs_none = difference_from_none(runs)
+    budget = pair_matrix_budget(model="2d", width=32, pretrain_epochs=10, pretrain_steps_per_epoch=None, K=0,
+                                seeds="0,1")
+    assert budget == "2D CNN width 32, pre-training 10 epochs (full passes), K=official map, seeds 0,1"
+    table, page = pair_matrix_tables(mean, std, none, vs_none, label="toy", budget=budget)
+    assert list(table["transform"]) == ["flip", "noise"] and "No augmentation: 50.0 ± 1.4 (n=2)" in page
+    lines = pair_matrix_findings(none, vs_none, pair_gain(mean), transform_ranking(mean))
+    assert lines[0] == "No augmentation: 50.0 ± 1.4 % OA (n=2)."
+    assert lines[1].startswith("Best set: flip,noise, +30.0 ± 0.0 points")
+    assert lines[2] == "Pairs beating both of their members alone: 1 of 1 (median gain +10.0 points)."
+    assert lines[3] == "Transforms by row mean, best first: noise, flip"

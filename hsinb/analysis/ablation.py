@@ -14,7 +14,8 @@ import numpy as np
 
 from ..views.compose import CANONICAL_ORDER
 
-__all__ = ["select_runs", "pair_matrix", "pair_gain", "transform_ranking", "difference_from_none"]
+__all__ = ["select_runs", "pair_matrix", "pair_gain", "transform_ranking", "difference_from_none",
+           "pair_matrix_budget", "pair_matrix_tables", "pair_matrix_findings"]
 
 
 def select_runs(runs, **fixed: Any):
@@ -145,3 +146,49 @@ def difference_from_none(runs, metric: str = "linear_OA"):
     critical = student_t.ppf(0.975, np.maximum(out["n"] - 1, 1))  # n = 1: se is NaN, never flagged
     out["beyond_t95"] = out["mean"].abs() > critical * out["se"]
     return out.sort_values("mean", ascending=False)[columns]
+
+
+def pair_matrix_budget(*, model: str, width: int, pretrain_epochs: int, pretrain_steps_per_epoch: int | None, K: int,
+                       seeds: str) -> str:
+    """One line stating the budget of a pair-matrix grid (for titles and tables)."""
+    return (f"{model.upper()} CNN width {width}, pre-training {pretrain_epochs} epochs"
+            + (f" x {pretrain_steps_per_epoch} steps" if pretrain_steps_per_epoch else " (full passes)")
+            + f", K={'official map' if K == 0 else K}, seeds {seeds}")
+
+
+def pair_matrix_tables(mean, std, none: dict, vs_none, *, label: str, budget: str):
+    """The pair matrix as a table ("mean ± std" per cell, one row per transform) and its
+    Markdown page: the matrix, no augmentation beside paper A's value, and each set against
+    no augmentation paired by seed. Returns ``(table, markdown)``."""
+    from ..grid import to_markdown
+
+    table = (mean.round(1).astype(str) + " ± " + std.round(1).astype(str)).reset_index(names="transform")
+    md = (f"# Augmentation pair matrix, {label} (linear-probe OA %, mean ± std over seeds)\n\n{budget}.\n"
+          f"No augmentation: {none['mean']:.1f} ± {none['std']:.1f} (n={none['n']}); paper A (real PaviaU, "
+          "full budget): 79.4.\n\n" + to_markdown(table) + "\n\nProduced by: `papermill "
+          "notebooks/07_ablation_augmentation_pairs.ipynb out.ipynb` with the parameters above.\n"
+          "\n## Against no augmentation, paired by seed (OA points)\n\n"
+          + to_markdown(vs_none.round(2).reset_index(names="transforms")) + "\n")
+    return table, md
+
+
+def pair_matrix_findings(none: dict, vs_none, gain, ranking) -> list[str]:
+    """The closing sentences of a pair-matrix run, computed from its results: no
+    augmentation, the best set and how many sets are above or below it at the 5 % level
+    (paired by seed), how many pairs beat both of their members, and the ranking."""
+    above = vs_none[vs_none["beyond_t95"] & (vs_none["mean"] > 0)]
+    below = vs_none[vs_none["beyond_t95"] & (vs_none["mean"] < 0)]
+    off_diagonal = gain.to_numpy()[np.triu_indices(len(gain), 1)]
+    off_diagonal = off_diagonal[~np.isnan(off_diagonal)]
+    lines = [f"No augmentation: {none['mean']:.1f} ± {none['std']:.1f} % OA (n={none['n']})."]
+    if len(vs_none):
+        best = vs_none.index[0]
+        lines.append(f"Best set: {best}, {vs_none['mean'].iloc[0]:+.1f} ± {vs_none['se'].iloc[0]:.1f} points against "
+                     f"no augmentation (paired by seed); {len(above)} of {len(vs_none)} sets are above it at the 5 % "
+                     f"level ({', '.join(above.index) or 'none'}), {len(below)} below "
+                     f"({', '.join(below.index) or 'none'}).")
+    if len(off_diagonal):
+        lines.append(f"Pairs beating both of their members alone: {(off_diagonal > 0).sum()} of {len(off_diagonal)} "
+                     f"(median gain {np.median(off_diagonal):+.1f} points).")
+    lines.append("Transforms by row mean, best first: " + ", ".join(ranking.index))
+    return lines
