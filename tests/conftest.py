@@ -4,11 +4,13 @@ is missing, so that CI cannot pass without looking at the real files."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/support.py, from every test folder
 
 REPO = Path(__file__).resolve().parent.parent
 # plain `pytest` from a checkout with ../shared beside it finds the data without a download

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 import pytest
+
+from hsinb.metrics import spectral_angle_deg
+
+matplotlib.use("Agg")
+
+
+# ============================================================================ names, apply
+
 from sklearn import metrics as skm
 
 from hsinb import metrics as m
@@ -42,3 +51,16 @@ def test_regression():
     assert r["MAE"] == pytest.approx(skm.mean_absolute_error(y, yh))
     assert r["RMSE"] == pytest.approx(np.sqrt(skm.mean_squared_error(y, yh)))
     assert m.r2_score(y[:, 0], y[:, 0]) == 1.0
+
+
+def test_spectral_angle_matches_arccos_and_special_cases():
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(50, 7)), rng.normal(size=(50, 7))
+    want = np.degrees(np.arccos(np.sum(a * b, 1) / np.linalg.norm(a, axis=1)
+                                / np.linalg.norm(b, axis=1)))
+    np.testing.assert_allclose(spectral_angle_deg(a, b), want, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(spectral_angle_deg(a, 3.7 * a), 0.0, atol=1e-6)
+    assert spectral_angle_deg([1.0, 0.0], [0.0, 2.0]) == pytest.approx(90.0)
+    assert spectral_angle_deg([1.0, 2.0], [-1.0, -2.0]) == pytest.approx(180.0)
+    assert np.isnan(spectral_angle_deg([0.0, 0.0], [1.0, 0.0]))
+    assert spectral_angle_deg(a.reshape(5, 10, 7), b.reshape(5, 10, 7)).shape == (5, 10)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from shared_paths import USGS
+from support import USGS
 
 from hsinb.errors import DataFileNotFoundError, UnknownNameError
 from hsinb.scenes.library import (

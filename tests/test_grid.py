@@ -1,4 +1,5 @@
-"""Run records and the papermill grid runner (on a tiny notebook written here)."""
+"""The grid runner (papermill notebooks or task functions; resumable, atomic) and the
+aggregation of its records into tables."""
 
 from __future__ import annotations
 
@@ -10,32 +11,6 @@ import pytest
 
 from hsinb.errors import UnknownParameterError
 from hsinb.grid import aggregate, collect, expand_grid, format_table, run_grid, run_key, to_markdown
-from hsinb.records import RunTimer, atomic_write_text, make_record, read_record, write_record
-
-
-def test_record_has_provenance(tmp_path):
-    timer = RunTimer()
-    rec = make_record({"K": 5, "seed": 1}, {"OA": 0.5}, split={"identity": "abc"}, device="cpu", timer=timer)
-    path = write_record(tmp_path / "r" / "x.json", rec)
-    back = read_record(path)
-    assert back["seed"] == 1 and back["metrics"]["OA"] == 0.5 and back["split"]["identity"] == "abc"
-    assert len(back["git"]["commit"]) == 40 and back["git"]["dirty"] in (True, False)
-    assert {"python", "torch", "numpy", "hsinb"} <= set(back["versions"])
-    assert back["wall_time_s"] >= 0
-    assert [p.name for p in (tmp_path / "r").iterdir()] == ["x.json"]  # no temp file left
-
-
-def test_atomic_write_never_leaves_partial(tmp_path, monkeypatch):
-    target = tmp_path / "t.json"
-    target.write_text("old")
-
-    def boom(*a, **k):
-        raise OSError("disk full")
-
-    monkeypatch.setattr("os.replace", boom)
-    with pytest.raises(OSError):
-        atomic_write_text(target, "new")
-    assert target.read_text() == "old" and len(list(tmp_path.iterdir())) == 1
 
 
 def test_expand_and_keys():
@@ -128,21 +103,6 @@ def test_stale_temp_files_of_dead_runs_are_removed(tiny_notebook, tmp_path):
     assert not dead.exists() and alive.exists() and other_host.exists()
 
 
-def test_cli_aggregate_names_simulated_scenes(tmp_path):
-    from hsinb.cli import main
-
-    for seed in (0, 1):
-        for scene in ("paviaU-sim", "samson"):
-            rec = make_record({"scene": scene, "K": 5, "seed": seed}, {"linear_OA": 70.0 + seed})
-            write_record(tmp_path / "rec" / f"{scene}-{seed}.json", rec)
-    paper = tmp_path / "paper.csv"
-    paper.write_text("K,linear_OA\n5,80.6\n")
-    assert main(["aggregate", str(tmp_path / "rec"), "--by", "K", "--metrics", "linear_OA",
-                 "--paper", str(paper), "--out", str(tmp_path / "t")]) == 0
-    md = (tmp_path / "t.md").read_text()
-    assert "| scene | K | linear_OA | linear_OA (paper) | n |" in md
-    assert "| paviaU-sim | 5 | 70.5 ± 0.7 | 80.6 | 2 |" in md
-    assert "SIMULATED stand-ins" in md and "Produced by: `hsinb aggregate" in md
 
 
 def test_grid_kernels_use_distinct_ipc_sockets():

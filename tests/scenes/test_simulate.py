@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 import torch
-from shared_paths import DATA, USGS
+from support import DATA, USGS
 
 from hsinb.errors import PatchSizeError, UnknownNameError
 from hsinb.scenes import STANDIN_SCENES, get_spec, load_label_maps, load_scene

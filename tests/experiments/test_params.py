@@ -6,10 +6,10 @@ from __future__ import annotations
 import ast
 import inspect
 from dataclasses import fields
-from pathlib import Path
 
 import nbformat
 import pytest
+from support import REPO
 
 from hsinb.errors import UnknownParameterError
 from hsinb.experiments import method_a, method_c
@@ -21,7 +21,7 @@ from hsinb.experiments.params import (
     with_quick,
 )
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = REPO / "notebooks"
 #: (notebook, parameters class, quick values, batch task, notebook-only parameters)
 EXPERIMENTS = [
     ("04_barlow.ipynb", method_a.MethodAParams, method_a.QUICK_A, method_a.method_a_task, set()),

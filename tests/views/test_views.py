@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import matplotlib
+import numpy as np
 import pytest
 import torch
 
 from hsinb.errors import UnknownNameError, UnknownParameterError
+from hsinb.views import CANONICAL_ORDER, TRANSFORMS
+
+matplotlib.use("Agg")
+
+
+# ============================================================================ names, apply
+
+import itertools
+
+import matplotlib
+
+from hsinb.views import overlap_offsets, pairs
+
+matplotlib.use("Agg")
+
+
+# ============================================================================ names, apply
+
+
 from hsinb.patches import PaddedCube
 from hsinb.views import (
-    CANONICAL_ORDER,
     SPATIAL,
-    TRANSFORMS,
     AdjacentBandSwap,
     GaussianNoise,
     PairSampler,
@@ -22,7 +41,6 @@ from hsinb.views import (
     RandomScale,
     RandomTranslation,
     build_transforms,
-    overlap_offsets,
 )
 
 N, B, P = 12, 8, 5
@@ -258,3 +276,29 @@ def test_same_pairs_and_epoch_iteration():
     assert len(list(s.epoch(4, gen(), n_batches=5))) == 5
     with pytest.raises(UnknownNameError):
         PairSampler(CUBE, "random", size=3)
+
+
+@pytest.mark.parametrize("size", [1, 3, 5, 9])
+def test_window_overlap_is_the_shared_pixel_fraction(size):
+    a = _pixels(20, 20, size)
+    for dr, dc in itertools.product(range(-size - 1, size + 2), repeat=2):
+        want = len(a & _pixels(20 + dr, 20 + dc, size)) / size**2
+        assert pairs.window_overlap(20, 20, 20 + dr, 20 + dc, size) == pytest.approx(want)
+    rows = np.array([0, 3, 7])
+    got = pairs.window_overlap(rows, rows, rows + 1, rows - 2, size)
+    assert got.shape == (3,) and np.allclose(got, got[0])
+
+
+def test_window_overlap_agrees_with_the_sampler_offsets():
+    offs = overlap_offsets(9, 0.5).numpy()
+    frac = pairs.window_overlap(0, 0, offs[:, 0], offs[:, 1], 9)
+    assert frac.min() >= 0.5 and frac.max() < 1.0
+    r = np.arange(-8, 9)
+    dr, dc = np.meshgrid(r, r, indexing="ij")
+    every = pairs.window_overlap(0, 0, dr, dc, 9)
+    assert int(((every >= 0.5) & ((dr != 0) | (dc != 0))).sum()) == len(offs)
+
+
+def _pixels(r: int, c: int, size: int) -> set[tuple[int, int]]:
+    h = size // 2
+    return {(i, j) for i in range(r - h, r + h + 1) for j in range(c - h, c + h + 1)}

@@ -5,26 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from support import REPO, tiny_abundance_scene
 
 from hsinb.errors import PatchSizeError, SplitError, UnknownNameError
 from hsinb.experiments.method_c import MethodCConfig, run_method_c
 from hsinb.patches import tile_samples, window_samples
-from hsinb.scenes.scene import Scene
 from hsinb.splits import tile_split
 
 
-def _scene(h=24, w=20, b=30, e=3, seed=0):
-    rng = np.random.default_rng(seed)
-    a = rng.dirichlet(np.ones(e), size=(h, w)).astype(np.float32)
-    m = rng.random((e, b)).astype(np.float32)
-    cube = (a @ m + 0.01 * rng.standard_normal((h, w, b))).astype(np.float32)
-    labels = a.argmax(2) + 1
-    return Scene(name="tiny-c-sim", cube=cube, labels=labels, class_names=["a", "b", "c"],
-                 wavelengths=np.linspace(400, 900, b), abundances=a, simulated=True, units="reflectance")
-
-
 def test_tiles_are_the_cube_blocks_with_their_mean_abundances():
-    s = _scene()
+    s = tiny_abundance_scene()
     x, y = tile_samples(s.cube, s.abundances, 4)
     assert x.shape == (6 * 5, 1, 30, 4, 4) and y.shape == (30, 3)
     k = 1 * 5 + 2  # tile row 1, col 2
@@ -33,7 +23,7 @@ def test_tiles_are_the_cube_blocks_with_their_mean_abundances():
 
 
 def test_windows_avoid_forbidden_pixels_and_carry_their_means():
-    s = _scene()
+    s = tiny_abundance_scene()
     forbidden = np.zeros((24, 20), bool)
     forbidden[8:12, 8:12] = True
     x, y = window_samples(s.cube, s.abundances, 4, forbidden, stride=1)
@@ -62,7 +52,7 @@ def test_tile_split_is_seeded_and_refuses_nonsense():
 
 @pytest.mark.parametrize("train_on", ["tiles", "windows"])
 def test_run_never_trains_on_test_pixels_and_reports_metrics(train_on):
-    s = _scene()
+    s = tiny_abundance_scene()
     cfg = MethodCConfig(backbone="atik", patch=4, transforms="spectral", epochs=3, batch_size=16, train_on=train_on,
                         window_stride=2)
     out = run_method_c(s, cfg, seed=0, device="cpu", progress=False)
@@ -81,12 +71,11 @@ def test_run_never_trains_on_test_pixels_and_reports_metrics(train_on):
 @pytest.mark.notebooks
 @pytest.mark.timeout(600)
 def test_notebook_06_saves_its_figures(tmp_path, monkeypatch):
-    from pathlib import Path
 
     import papermill
 
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "06_contrastive_regression.ipynb"
+    notebook = REPO / "notebooks" / "06_contrastive_regression.ipynb"
     figures = tmp_path / "figures"
     papermill.execute_notebook(str(notebook), str(tmp_path / "out.ipynb"), kernel_name="python3",
                                parameters={"quick": True, "scene": "samson", "backbone": "luo",

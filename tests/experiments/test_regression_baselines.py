@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 from sklearn.linear_model import Ridge
+from support import tiny_linear_mixture
 
 from hsinb.errors import UnknownNameError
 from hsinb.experiments.method_c import MethodCConfig, run_method_c
@@ -21,26 +22,11 @@ from hsinb.experiments.regression_baselines import (
 )
 from hsinb.metrics import r2_score
 from hsinb.patches import tile_samples
-from hsinb.scenes.scene import Scene
 from hsinb.splits import tile_split
 
 
-def _scene(h=40, w=40, b=30, e=3, seed=0, brightness=1.0):
-    """Smooth abundances (tile means spread over the simplex), a linear mixture and noise."""
-    rng = np.random.default_rng(seed)
-    yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
-    logits = np.stack([np.sin(3 * yy + k) + np.cos(4 * xx * (k + 1)) for k in range(e)], axis=-1)
-    a = np.exp(2 * logits) / np.exp(2 * logits).sum(-1, keepdims=True)
-    m = rng.random((e, b)) + 0.2
-    cube = brightness * (a @ m) + 0.005 * rng.standard_normal((h, w, b))
-    return Scene(name="tiny-mix-sim", cube=cube.astype(np.float32), labels=a.argmax(2) + 1,
-                 class_names=["a", "b", "c"], wavelengths=np.linspace(400, 900, b),
-                 abundances=a.astype(np.float32), endmembers=m.T.astype(np.float32), simulated=True,
-                 units="reflectance")
-
-
 def test_tile_means_and_simplex_projection():
-    s = _scene()
+    s = tiny_linear_mixture()
     x = tile_mean_spectra(s.cube, 8)
     assert x.shape == (25, 30)
     np.testing.assert_allclose(x[1 * 5 + 3], s.cube[8:16, 24:32].mean((0, 1)), rtol=1e-5)
@@ -49,7 +35,7 @@ def test_tile_means_and_simplex_projection():
 
 
 def test_baselines_use_the_c_runs_test_tiles_and_reproduce_their_metrics():
-    s = _scene()
+    s = tiny_linear_mixture()
     c_run = run_method_c(s, MethodCConfig(backbone="luo", patch=8, transforms="none", epochs=1), seed=3,
                          progress=False)
     ridge = run_regression_baseline(s, "ridge", 3, patch=8)
@@ -70,7 +56,7 @@ def test_baselines_use_the_c_runs_test_tiles_and_reproduce_their_metrics():
 
 
 def test_every_baseline_runs_and_linear_ones_fit_a_linear_scene():
-    s = _scene()
+    s = tiny_linear_mixture()
     out = {b: run_regression_baseline(s, b, 0, patch=8) for b in BASELINES_C}
     for b, r in out.items():
         assert r["predictions"].shape == r["targets"].shape, b
@@ -81,7 +67,7 @@ def test_every_baseline_runs_and_linear_ones_fit_a_linear_scene():
 
 
 def test_nnls_unmixing_is_brightness_free_and_fcls_is_not():
-    s = _scene(brightness=2.0)
+    s = tiny_linear_mixture(brightness=2.0)
     assert run_regression_baseline(s, "nnls_reference", 0, patch=8)["metrics"]["R2"] > 0.99
     assert run_regression_baseline(s, "fcls_reference", 0, patch=8)["metrics"]["R2"] < 0.9
 
@@ -99,13 +85,13 @@ def test_baseline_task_writes_a_record_with_its_test_tiles(tmp_path):
 
 def test_unknown_baseline_is_named():
     with pytest.raises(UnknownNameError, match="ridge"):
-        run_regression_baseline(_scene(), "lasso", 0, patch=8)
+        run_regression_baseline(tiny_linear_mixture(), "lasso", 0, patch=8)
 
 
 def test_run_baselines_share_one_split_and_the_best_fair_one_is_never_an_oracle():
     from hsinb.experiments.regression_baselines import best_fair_baseline, run_baselines
 
-    s = _scene()
+    s = tiny_linear_mixture()
     out = run_baselines(s, 2, patch=8)
     assert list(out) == list(BASELINES_C)
     assert len({tuple(r["test_tiles"]) for r in out.values()}) == 1

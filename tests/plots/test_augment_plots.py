@@ -4,7 +4,6 @@ computations, and every figure function on tiny inputs (Agg backend)."""
 from __future__ import annotations
 
 import dataclasses
-import itertools
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -12,42 +11,16 @@ import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
+from support import tiny_two_class_scene, titles
 
-from hsinb.analysis import stats as analysis
 from hsinb.errors import ShapeMismatchError, UnknownNameError, UnknownParameterError
-from hsinb.metrics import spectral_angle_deg
 from hsinb.plots import augment_plots as ap
 from hsinb.plots import augment_widgets as aw
 from hsinb.plots import colour
 from hsinb.scenes import Scene
-from hsinb.views import CANONICAL_ORDER, TRANSFORMS, overlap_offsets, pairs
+from hsinb.views import CANONICAL_ORDER, TRANSFORMS
 
 matplotlib.use("Agg")
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def titles(fig: Figure) -> str:
-    sup = fig._suptitle.get_text() if fig._suptitle is not None else ""
-    return " | ".join([sup, *(ax.get_title() for ax in fig.axes)])
-
-
-def tiny_scene(normalised: bool = False) -> Scene:
-    """12 x 10 pixels x 6 bands; left half class 1, right half class 2, top row unlabelled."""
-    rng = np.random.default_rng(0)
-    cube = rng.normal(0.3, 0.02, size=(12, 10, 6)).astype(np.float32)
-    labels = np.ones((12, 10), dtype=np.int64)
-    labels[:, 5:] = 2
-    labels[0] = 0
-    cube[labels == 2] += np.linspace(0.0, 0.2, 6, dtype=np.float32)
-    s = Scene(name="tiny-sim", cube=cube, labels=labels, class_names=["Soil", "Tree"],
-              wavelengths=np.linspace(450.0, 900.0, 6), rgb_bands=(4, 2, 0), simulated=True,
-              units="reflectance")
-    return s.normalised("band_standardise") if normalised else s
 
 
 # ============================================================================ names, apply
@@ -120,53 +93,15 @@ def test_as_display_batch_and_centre_spectra():
 
 
 # ============================================================================ angle, change
-def test_spectral_angle_matches_arccos_and_special_cases():
-    rng = np.random.default_rng(2)
-    a, b = rng.normal(size=(50, 7)), rng.normal(size=(50, 7))
-    want = np.degrees(np.arccos(np.sum(a * b, 1) / np.linalg.norm(a, axis=1)
-                                / np.linalg.norm(b, axis=1)))
-    np.testing.assert_allclose(spectral_angle_deg(a, b), want, rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(spectral_angle_deg(a, 3.7 * a), 0.0, atol=1e-6)
-    assert spectral_angle_deg([1.0, 0.0], [0.0, 2.0]) == pytest.approx(90.0)
-    assert spectral_angle_deg([1.0, 2.0], [-1.0, -2.0]) == pytest.approx(180.0)
-    assert np.isnan(spectral_angle_deg([0.0, 0.0], [1.0, 0.0]))
-    assert spectral_angle_deg(a.reshape(5, 10, 7), b.reshape(5, 10, 7)).shape == (5, 10)
 
 
-def test_relative_change_matches_numpy():
-    rng = np.random.default_rng(3)
-    a, b = rng.normal(size=(6, 9)), rng.normal(size=(6, 9))
-    want = np.sqrt(((b - a) ** 2).sum(1)) / np.sqrt((a**2).sum(1))
-    np.testing.assert_allclose(analysis.relative_change(a, b), want, rtol=1e-12)
-    assert analysis.relative_change([2.0, 0.0], [3.0, 0.0]) == pytest.approx(0.5)
-    assert np.isnan(analysis.relative_change([0.0, 0.0], [1.0, 0.0]))
 
 
 # ============================================================================ windows
-def _pixels(r: int, c: int, size: int) -> set[tuple[int, int]]:
-    h = size // 2
-    return {(i, j) for i in range(r - h, r + h + 1) for j in range(c - h, c + h + 1)}
 
 
-@pytest.mark.parametrize("size", [1, 3, 5, 9])
-def test_window_overlap_is_the_shared_pixel_fraction(size):
-    a = _pixels(20, 20, size)
-    for dr, dc in itertools.product(range(-size - 1, size + 2), repeat=2):
-        want = len(a & _pixels(20 + dr, 20 + dc, size)) / size**2
-        assert pairs.window_overlap(20, 20, 20 + dr, 20 + dc, size) == pytest.approx(want)
-    rows = np.array([0, 3, 7])
-    got = pairs.window_overlap(rows, rows, rows + 1, rows - 2, size)
-    assert got.shape == (3,) and np.allclose(got, got[0])
 
 
-def test_window_overlap_agrees_with_the_sampler_offsets():
-    offs = overlap_offsets(9, 0.5).numpy()
-    frac = pairs.window_overlap(0, 0, offs[:, 0], offs[:, 1], 9)
-    assert frac.min() >= 0.5 and frac.max() < 1.0
-    r = np.arange(-8, 9)
-    dr, dc = np.meshgrid(r, r, indexing="ij")
-    every = pairs.window_overlap(0, 0, dr, dc, 9)
-    assert int(((every >= 0.5) & ((dr != 0) | (dc != 0))).sum()) == len(offs)
 
 
 def test_window_extent_covers_the_window_pixels():
@@ -214,37 +149,10 @@ def test_band_values_of_cubes_spectra_and_patches():
 
 
 # ============================================================================ windows in images
-def test_box_sums_match_brute_force():
-    rng = np.random.default_rng(5)
-    img = rng.normal(size=(7, 6, 2))
-    got = analysis.box_sums(img, 3)
-    assert got.shape == (5, 4, 2)
-    for i, j in itertools.product(range(5), range(4)):
-        np.testing.assert_allclose(got[i, j], img[i : i + 3, j : j + 3].sum(axis=(0, 1)))
 
 
-def test_contrast_window_finds_the_highest_variance_window():
-    rng = np.random.default_rng(6)
-    img = rng.normal(0.0, 0.01, size=(20, 16, 3))
-    img[12:15, 3:6] += rng.normal(0.0, 1.0, size=(3, 3, 3))  # a busy 3 x 3 spot
-    r, c = analysis.contrast_window(img, 5)
-    best, want = -1.0, None
-    for i, j in itertools.product(range(2, 18), range(2, 14)):
-        v = img[i - 2 : i + 3, j - 2 : j + 3].reshape(-1, 3).var(axis=0).sum()
-        if v > best + 1e-12:
-            best, want = v, (i, j)
-    assert (r, c) == want
-    assert analysis.contrast_window(img[..., 0], 5) is not None  # a 2D image works too
-    assert analysis.contrast_window(np.zeros((3, 4, 3)), 5) == (1, 2)  # smaller than the window
 
 
-def test_label_agreement_counts_only_labelled_pairs():
-    labels = np.array([[1, 1, 2], [0, 2, 2]])
-    share, n = analysis.label_agreement(labels, [0, 0, 1, 0], [0, 1, 0, 2], [0, 0, 1, 1], [1, 2, 1, 1])
-    # pairs: (1,1) same, (1,2) differ, (0,2) unlabelled anchor, (2,2) same
-    assert n == 3 and share == pytest.approx(2 / 3)
-    share, n = analysis.label_agreement(labels, [1], [0], [1], [0])
-    assert n == 0 and np.isnan(share)
 
 
 def test_change_text_handles_identity_and_zeroed_spectra():
@@ -328,7 +236,7 @@ def test_transform_gallery_on_patches(layout):
 
 @pytest.mark.parametrize("mode", ["overlap", "neighbour", "same"])
 def test_pair_views_figure(mode):
-    s = tiny_scene(normalised=True)
+    s = tiny_two_class_scene(normalised=True)
     size = 1 if mode == "neighbour" else 3
     fig = ap.pair_views_figure(s, mode, n_pairs=3, size=size, neighbourhood=3, seed=2,
                                n_stats=200)
