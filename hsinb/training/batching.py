@@ -1,5 +1,5 @@
-"""What every training loop shares: shuffled mini-batches, the model's device, and whether
-to draw a progress bar."""
+"""What the training recipes share: shuffled mini-batches, the model's device, whether to
+draw a progress bar, and the epoch loop over labelled mini-batches (:func:`fit_epochs`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import torch
 from torch import nn
 
-__all__ = ["batch_indices", "model_device", "show_progress"]
+__all__ = ["batch_indices", "model_device", "show_progress", "fit_epochs"]
 
 
 def show_progress(progress: bool) -> bool:
@@ -34,3 +34,39 @@ def batch_indices(
         chunks[-2] = torch.cat(chunks[-2:])
         chunks.pop()
     return chunks
+
+
+def fit_epochs(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    step,
+    *,
+    epochs: int,
+    batch_size: int,
+    generator: torch.Generator | None,
+    progress: bool,
+    desc: str,
+) -> dict[str, list[float]]:
+    """The loop of every recipe that learns from labelled samples: ``epochs`` passes over
+    shuffled mini-batches (:func:`batch_indices`) of ``x`` (N, ...) and ``y`` (N, ...), each
+    batch moved to the model's device and handed to ``step(xb, yb)``, which updates the
+    model and returns per-batch SUMS (tensors or floats, e.g. ``loss × batch size``).
+    Returns per-epoch means (each sum / N) under the names ``step`` used; leaves the model
+    in eval mode. A tqdm bar (with ETA) unless ``progress=False`` or env ``CI`` is set."""
+    from tqdm.auto import tqdm
+
+    device = model_device(model)
+    history: dict[str, list[float]] = {}
+    model.train()
+    for _ in tqdm(range(epochs), desc=desc, disable=not show_progress(progress), leave=False):
+        sums: dict[str, torch.Tensor | float] = {}
+        for idx in batch_indices(x.shape[0], batch_size, generator):
+            xb = x[idx.to(x.device)].to(device, non_blocking=True)
+            yb = y[idx.to(y.device)].to(device, non_blocking=True)
+            for k, v in step(xb, yb).items():
+                sums[k] = sums.get(k, 0.0) + v
+        for k, v in sums.items():
+            history.setdefault(k, []).append(float(v) / x.shape[0])
+    model.eval()
+    return history

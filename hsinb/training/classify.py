@@ -19,7 +19,7 @@ from torch import nn
 
 from ..errors import ShapeMismatchError
 from ..models.heads import EncoderWithHead, LinearClassifier
-from .batching import batch_indices, model_device, show_progress
+from .batching import fit_epochs, model_device
 
 __all__ = [
     "fit_supervised",
@@ -55,26 +55,20 @@ def _train(
     progress: bool,
     desc: str,
 ) -> dict[str, list[float]]:
-    from tqdm.auto import tqdm
+    """Cross-entropy with ``optimizer`` over :func:`~hsinb.training.batching.fit_epochs`;
+    history ``loss`` and ``train_acc`` per epoch."""
 
-    device = model_device(model)
-    history: dict[str, list[float]] = {"loss": [], "train_acc": []}
-    for _ in tqdm(range(epochs), desc=desc, disable=not show_progress(progress), leave=False):
-        total, correct = torch.zeros((), device=device), torch.zeros((), device=device)
-        for idx in batch_indices(x.shape[0], batch_size, generator):
-            xb = x[idx.to(x.device)].to(device, non_blocking=True)
-            yb = y[idx.to(y.device)].to(device, non_blocking=True)
-            logits = model(xb)
-            loss = F.cross_entropy(logits, yb)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            total += loss.detach() * len(idx)
-            correct += (logits.detach().argmax(1) == yb).sum()
-        history["loss"].append(float(total) / x.shape[0])
-        history["train_acc"].append(float(correct) / x.shape[0])
-    model.eval()
-    return history
+    def step(xb: torch.Tensor, yb: torch.Tensor) -> dict[str, torch.Tensor]:
+        logits = model(xb)
+        loss = F.cross_entropy(logits, yb)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        return {"loss": loss.detach() * len(yb), "train_acc": (logits.detach().argmax(1) == yb).sum()}
+
+    history = fit_epochs(model, x, y, step, epochs=epochs, batch_size=batch_size, generator=generator,
+                         progress=progress, desc=desc)
+    return history or {"loss": [], "train_acc": []}
 
 
 def fit_supervised(

@@ -19,7 +19,7 @@ from torch import nn
 
 from ..errors import ShapeMismatchError
 from ..objectives.contrastive import contrastive_regression_loss
-from .batching import batch_indices, model_device, show_progress
+from .batching import fit_epochs, model_device
 
 __all__ = ["fit_contrastive_regression", "predict_regression"]
 
@@ -53,41 +53,33 @@ def fit_contrastive_regression(
     softmax head of backbones with 10^5 flattened features within a few steps (a linear
     layer's logit moves by about lr x |features|^2 per step) and training stops.
     """
-    from tqdm.auto import tqdm
-
     if y.ndim != 2 or y.shape[0] != x.shape[0]:
         raise ShapeMismatchError(f"need targets (N, s) for {x.shape[0]} patches, got {tuple(y.shape)}")
-    device = model_device(model)
     contrast = alpha > 0 and view is not None
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
-    hist: dict[str, list[float]] = {"loss": [], "mse": [], "contrastive": []}
-    model.train()
-    for _ in tqdm(range(epochs), desc="contrastive regression", disable=not show_progress(progress), leave=False):
-        sums = {"loss": 0.0, "mse": 0.0, "contrastive": 0.0}
-        for idx in batch_indices(x.shape[0], batch_size, generator):
-            xb = x[idx.to(x.device)].to(device, non_blocking=True)
-            yb = y[idx.to(y.device)].to(device, non_blocking=True).float()
-            if contrast:
-                xv = view(xb, generator)
-                pred, feats = model(torch.cat([xb, xv]))
-                n = xb.shape[0]
-                loss, parts = contrastive_regression_loss(pred[:n], yb, feats, None, alpha, radius, tau,
-                                                          denominator)  # feats stacked: no copy
-            else:
-                pred, _ = model(xb)
-                loss, parts = contrastive_regression_loss(pred, yb, None, None, 0.0, radius, tau)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            if grad_clip is not None:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
-            opt.step()
-            sums["loss"] += float(loss.detach()) * len(idx)
-            for k in ("mse", "contrastive"):
-                sums[k] += parts[k] * len(idx)
-        for k in hist:
-            hist[k].append(sums[k] / x.shape[0])
-    model.eval()
-    return hist
+
+    def step(xb: torch.Tensor, yb: torch.Tensor) -> dict[str, float]:
+        yb = yb.float()
+        if contrast:
+            xv = view(xb, generator)
+            pred, feats = model(torch.cat([xb, xv]))
+            n = xb.shape[0]
+            loss, parts = contrastive_regression_loss(pred[:n], yb, feats, None, alpha, radius, tau,
+                                                      denominator)  # feats stacked: no copy
+        else:
+            pred, _ = model(xb)
+            loss, parts = contrastive_regression_loss(pred, yb, None, None, 0.0, radius, tau)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if grad_clip is not None:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+        opt.step()
+        return {"loss": float(loss.detach()) * len(yb), "mse": parts["mse"] * len(yb),
+                "contrastive": parts["contrastive"] * len(yb)}
+
+    hist = fit_epochs(model, x, y, step, epochs=epochs, batch_size=batch_size, generator=generator,
+                      progress=progress, desc="contrastive regression")
+    return {k: hist.get(k, []) for k in ("loss", "mse", "contrastive")}
 
 
 @torch.no_grad()
