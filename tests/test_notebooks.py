@@ -84,11 +84,13 @@ def test_notebook_runs_in_quick_mode(path: Path, tmp_path: Path, monkeypatch, ca
     monkeypatch.setenv("HSINB_OFFLINE", "1")  # quick runs never download
     monkeypatch.setenv("CI", "1")  # notebooks treat a missing data file as an error, not a skip
     out = tmp_path / path.name
+    # notebook 06 also saves its figures (what `make figures-c` relies on), in the same run
+    extra = {"figures_dir": str(tmp_path / "figures")} if path.name.startswith("06_") else {}
     start = time.perf_counter()
     papermill.execute_notebook(
         str(path),
         str(out),
-        parameters={"quick": True},
+        parameters={"quick": True, **extra},
         kernel_name="python3",
         cwd=str(path.parent),
         progress_bar=False,
@@ -101,6 +103,11 @@ def test_notebook_runs_in_quick_mode(path: Path, tmp_path: Path, monkeypatch, ca
     errors = [o for c in code_cells(nb) for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors, f"{path.name}: {errors[0].ename}: {errors[0].evalue}"
     assert os.path.getsize(out) > 0
+    if extra:
+        saved = sorted(p.name for p in (tmp_path / "figures").iterdir())
+        assert saved == ["endmember_angles.csv", "learning_curves.png", "record.json", "scatter.png",
+                         "scatter_vs_baseline.png", "tile_maps.png"]
+        assert "Actinolite" in (tmp_path / "figures" / "endmember_angles.csv").read_text()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

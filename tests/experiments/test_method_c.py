@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from support import REPO, tiny_abundance_scene
+from support import tiny_abundance_scene
 
 from hsinb.errors import PatchSizeError, SplitError, UnknownNameError
 from hsinb.experiments.method_c import MethodCConfig, run_method_c
@@ -66,25 +66,6 @@ def test_run_never_trains_on_test_pixels_and_reports_metrics(train_on):
         assert out["n_train"] == 21
     else:
         assert out["n_train"] > 21  # more samples than the tiles, none overlapping a test tile
-
-
-@pytest.mark.notebooks
-@pytest.mark.timeout(600)
-def test_notebook_06_saves_its_figures(tmp_path, monkeypatch):
-
-    import papermill
-
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    notebook = REPO / "notebooks" / "06_contrastive_regression.ipynb"
-    figures = tmp_path / "figures"
-    papermill.execute_notebook(str(notebook), str(tmp_path / "out.ipynb"), kernel_name="python3",
-                               parameters={"quick": True, "scene": "samson", "backbone": "luo",
-                                           "figures_dir": str(figures)},
-                               cwd=str(notebook.parent), progress_bar=False, execution_timeout=300)
-    saved = sorted(p.name for p in figures.iterdir())
-    assert saved == ["endmember_angles.csv", "learning_curves.png", "record.json", "scatter.png",
-                     "scatter_vs_baseline.png", "tile_maps.png"]
-    assert "Water" in (figures / "endmember_angles.csv").read_text()
 
 
 def test_samson_task_records_regression_metrics(tmp_path, data_dir):
