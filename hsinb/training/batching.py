@@ -25,15 +25,22 @@ def model_device(model: nn.Module) -> torch.device:
 def batch_indices(
     n: int, batch_size: int, generator: torch.Generator | None
 ) -> list[torch.Tensor]:
-    """Shuffled index batches; a trailing batch of one sample is merged into the previous one
-    (BatchNorm cannot train on a single sample)."""
+    """Shuffled index batches of near-equal size: ``ceil(n / batch_size)`` batches, none
+    larger than ``batch_size``, sizes differing by at most one (36 samples at batch size 32
+    are two batches of 18, not 32 + 4).
+
+    A small trailing batch would be normalised by its own BatchNorm statistics and, being
+    the last step of every epoch, pull the weights and the running statistics towards a
+    handful of samples: on the Indian Pines crop at K = 9 (36 = 32 + 4) it cost the supervised
+    CNN up to 19 OA points. Balanced batches keep every step's statistics comparable.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     gdev = generator.device if generator is not None else torch.device("cpu")
     order = torch.randperm(n, generator=generator, device=gdev).cpu()
-    chunks = list(order.split(batch_size))
-    if len(chunks) > 1 and chunks[-1].numel() == 1:
-        chunks[-2] = torch.cat(chunks[-2:])
-        chunks.pop()
-    return chunks
+    if n == 0:
+        return []
+    return list(order.tensor_split(-(-n // batch_size)))
 
 
 def fit_epochs(
