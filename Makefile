@@ -187,7 +187,7 @@ tables-c:
 	    --metrics R2 MAE --digits 3 --out results/tables/C_sweep_synthetic-c-val \
 	    $$([ -d results/runs/C_sweep_synthetic-c-val_baselines/records ] && echo --baselines results/runs/C_sweep_synthetic-c-val_baselines/records) \
 	    --title "Method C: alpha and r on the VALIDATION draw of synthetic-c (scene seed 1), Luo backbone: R2 and MAE of tile mean abundances" \
-	    --note "The baseline rows (transforms none) train without the contrastive term whatever alpha, r and tau they list. Tau was fixed at 0.5 for cost; the one tau 1.0 row is a single probe, run before the sweep was cut. Mean ± std over 3 training seeds."
+	    --note "The rows with transforms none train without the contrastive term whatever alpha, r and tau they list. Tau was fixed at 0.5 for cost; the one tau 1.0 row is a single probe, run before the sweep was cut. The rows named classical are our baselines on the same draw, test tiles and seeds (hsinb.experiments.regression_baselines; see the C1-C4 notes). Mean ± std over 3 training seeds."
 	for s in $(C_SCENES); do \
 	  [ -d results/runs/C_$$s/records ] || continue; \
 	  paper=results/paper/C_tables1-2_synthetic-c.csv; tabs="C1-C2"; ptabs="1-2"; \

@@ -118,7 +118,8 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
                 "spectra): their numbers are not numbers for the real scenes. " + note)
     fixed = constant_parameters(runs, exclude=[*by, "seed"])
     if fixed:
-        note = (note + "\n\nSame in every run: " + ", ".join(f"{k}={v}" for k, v in fixed.items()) + ".").strip()
+        which = "Same in every run above the classical rows" if args.baselines else "Same in every run"
+        note = (note + f"\n\n{which}: " + ", ".join(f"{k}={v}" for k, v in fixed.items()) + ".").strip()
     csv_path, md_path = write_table(table, args.out, _command(args.argv), note, title=args.title)
     print(f"wrote {csv_path} and {md_path}")
     return 0

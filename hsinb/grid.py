@@ -204,12 +204,12 @@ def run_grid(
         raise UnknownParameterError(f"{name} must declare a 'record_path' parameter")
     overlap = set(grid) & set(fixed)
     if overlap:
-        raise ValueError(f"parameters {sorted(overlap)} are both varied and fixed")
+        raise UnknownParameterError(f"parameters {sorted(overlap)} are both varied and fixed; give each once")
     combos = [{**fixed, **c} for c in expand_grid(grid)]
     if shard is not None:
         i, n = shard
         if not 0 <= i < n:
-            raise ValueError(f"shard {i}/{n}: need 0 <= i < n")
+            raise UnknownParameterError(f"shard {i}/{n}: need 0 <= i < n (e.g. --shard 0/4 ... 3/4)")
         combos = combos[i::n]
     for sub in ("records", "notebooks", "failed"):
         (out / sub).mkdir(parents=True, exist_ok=True)
@@ -506,9 +506,17 @@ def append_baselines(table, baselines, by: Sequence[str], metrics: Sequence[str]
     A metric the baselines lack is left empty."""
     import pandas as pd
 
+    if len(baselines) == 0:
+        raise UnknownParameterError("the baseline records folder holds no records")
     if column not in baselines.columns:
         raise UnknownParameterError(f"the baseline records have no parameter {column!r}; "
                                     f"columns: {list(baselines.columns)}")
+    settings = [c for c in baselines.columns if not c.startswith("_") and c not in (column, "seed", *metrics)
+                and c not in baselines.attrs.get("metric_columns", ())]
+    mixed = [c for c in settings if baselines[c].astype(str).nunique() > 1]
+    if mixed:
+        raise UnknownParameterError(f"the baseline records mix several values of {mixed}: one setting per folder, "
+                                    "or the rows would average them")
     have = [m for m in metrics if m in baselines.columns]
     agg = aggregate(baselines, [column], have, scale)
     rows = format_table(agg, [column], have, digits=digits)

@@ -23,7 +23,7 @@ from ..errors import UnknownParameterError
 
 __all__ = ["TRANSFORM_ORDER", "HIGHER_IS_BETTER", "PAPER_BEST_BACKBONE", "ordering_check", "best_backbone",
            "paired_gains", "paper_gap", "claims_report", "PAPER_TABLES", "grid_verdict", "baseline_summary",
-           "against_baseline"]
+           "against_baseline", "same_scene", "SCENE_SETTINGS"]
 
 #: paper C's columns, in the order its results claim they improve
 TRANSFORM_ORDER = ("none", "spectral", "spatial", "spectral+spatial")
@@ -198,17 +198,43 @@ def best_baseline(baselines, metric: str = "R2") -> str:
     return str(means.idxmax() if HIGHER_IS_BETTER[metric] else means.idxmin())
 
 
+#: what must be the same in the deep runs and the baselines they are paired with: the same
+#: scene draw cut into the same tiles (equal test-tile indices alone do not tell two draws apart)
+SCENE_SETTINGS = ("scene", "scene_seed", "abundance_layout", "patch", "test_fraction")
+
+
+def same_scene(runs, baselines) -> None:
+    """Raise :class:`UnknownParameterError` unless ``runs`` and ``baselines`` each hold one
+    value of every :data:`SCENE_SETTINGS` column they have, and the same one where both have
+    it (e.g. scene seed 0 against baselines on scene seed 1). Refuses empty baselines."""
+    if baselines is None or len(baselines) == 0:
+        raise UnknownParameterError("no baseline records: run `make grid-c-baselines` or point --baselines at a "
+                                    "records folder of hsinb.experiments.regression_baselines")
+    for col in SCENE_SETTINGS:
+        have = [(what, frame[col].astype(str).unique()) for what, frame in (("runs", runs), ("baselines", baselines))
+                if col in frame.columns]
+        for what, values in have:
+            if len(values) > 1:
+                raise UnknownParameterError(f"the {what} mix several values of {col!r} ({sorted(values)}); give one "
+                                            "scene and tile split per folder")
+        if len(have) == 2 and have[0][1][0] != have[1][1][0]:
+            raise UnknownParameterError(f"the runs have {col}={have[0][1][0]} and the baselines {col}="
+                                        f"{have[1][1][0]}: pair runs of one scene draw and tile split")
+
+
 def against_baseline(runs, baselines, metrics=("R2", "MAE")):
     """Each (backbone, transform set) against the best fair classical baseline of each
     metric, paired by seed: the mean and standard error of the per-seed difference
     backbone − baseline, n, ``better`` and ``beyond_t95`` (as :func:`paired_gains`).
 
-    Pairs must share their test tiles: when both records list them (``_test_tiles``), a pair
-    tested on other tiles is an :class:`UnknownParameterError` naming it."""
+    Pairs must come from one scene draw and tile split (:func:`same_scene`) and share their
+    test tiles: when both records list them (``_test_tiles``), a pair tested on other tiles
+    is an :class:`UnknownParameterError` naming it."""
     import numpy as np
     import pandas as pd
     from scipy.stats import t as student_t
 
+    same_scene(runs, baselines)
     rows = []
     for metric in metrics:
         if metric not in HIGHER_IS_BETTER:
@@ -223,7 +249,10 @@ def against_baseline(runs, baselines, metrics=("R2", "MAE")):
             if group.empty:
                 continue
             if "_test_tiles" in group.columns and "_test_tiles" in base.columns:
-                other = group["_test_tiles"].to_numpy() != base.loc[group["seed"], "_test_tiles"].to_numpy()
+                mine = group["_test_tiles"].to_numpy()
+                theirs = base.loc[group["seed"], "_test_tiles"].to_numpy()
+                known = pd.notna(mine) & pd.notna(theirs)  # records without test tiles are not compared
+                other = known & (mine != theirs)
                 if other.any():
                     seed = group["seed"].to_numpy()[other][0]
                     raise UnknownParameterError(f"{backbone}/{t} and baseline {name!r} were tested on other tiles at "
@@ -248,6 +277,7 @@ def against_baseline(runs, baselines, metrics=("R2", "MAE")):
 def _baseline_section(runs, baselines) -> str:
     from ..grid import to_markdown
 
+    same_scene(runs, baselines)
     summary = baseline_summary(baselines)
     paired = against_baseline(runs, baselines, ("R2", "MAE"))
     better = paired[paired["better"] & paired["beyond_t95"]]
@@ -325,7 +355,7 @@ def claims_report(runs, paper, title: str = "", command: str = "", baselines=Non
             f"Our reproduction criterion, at least as good as the paper ({len(ran)} of {len(gap)} paper cells "
             f"run): R2 in {wins('R2')} of {len(ran)} cells, MAE in {wins('MAE')} of {len(ran)}{mae_sum}."
             f"\n\n{to_markdown(gap.round(4))}\n"
-            + (_baseline_section(runs, baselines) if baselines is not None and len(baselines) else "")
+            + (_baseline_section(runs, baselines) if baselines is not None else "")
             + (f"Produced by: `{command}`\n" if command else ""))
 
 

@@ -45,7 +45,7 @@ from ..splits import tile_split
 __all__ = ["BASELINES_C", "ORACLE_BASELINES", "FAIR_BASELINES", "tile_mean_spectra", "to_simplex", "run_regression_baseline", "run_baselines",
            "best_fair_baseline", "regression_baseline_task"]
 
-#: the classical baselines of the C tables, in the order the tables list them
+#: the classical baselines of the C tables, in the order the checks list them
 BASELINES_C = ("ridge", "pls", "fcls_vca", "nnls_vca", "fcls_reference", "nnls_reference")
 #: baselines given the scene's reference endmembers: knowledge no other method has
 ORACLE_BASELINES = ("fcls_reference", "nnls_reference")
@@ -59,7 +59,7 @@ MAX_PLS_COMPONENTS = 20
 
 def tile_mean_spectra(cube: np.ndarray, size: int) -> np.ndarray:
     """(T, B) mean spectrum of every whole S×S tile, tiles in row-major order (as
-    :func:`~hsinb.experiments.method_c.tile_samples`)."""
+    :func:`~hsinb.patches.tile_samples`)."""
     th, tw = tile_grid(cube.shape[:2], size)
     b = cube.shape[2]
     c = np.asarray(cube[: th * size, : tw * size], dtype=np.float64)

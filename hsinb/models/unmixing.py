@@ -48,7 +48,7 @@ def vca(spectra, n_endmembers: int, *, seed: int = 0, snr_db: float | None = Non
         raise ShapeMismatchError(f"n_endmembers={e} must lie in [1, min(pixels, bands) = {min(n, b)}]")
     rng = np.random.default_rng(seed)
     mean = y.mean(axis=0)
-    if snr_db is None:  # the paper's estimate from the signal subspace's power
+    if snr_db is None:  # ours: signal power in the uncentred E-dim subspace (the paper centres it)
         u = np.linalg.svd(y.T @ y / n, hermitian=True)[0][:, :e]
         p_y = float((y**2).sum() / n)
         p_x = float(((y @ u) ** 2).sum() / n)

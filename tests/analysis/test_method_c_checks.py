@@ -287,3 +287,25 @@ def test_c_table_and_check_carry_the_baselines_rows(tmp_path):
     md = (tmp_path / "k.md").read_text()
     assert "best fair baseline of each metric (R2: ridge, MAE: ridge" in md
     assert "of 4 (backbone, set, metric) cells, 0 are better than the baseline" in md
+
+
+def test_baselines_of_another_scene_draw_or_an_empty_folder_are_refused(tmp_path):
+    from hsinb.analysis.method_c_checks import against_baseline
+    from hsinb.cli import main
+    from hsinb.grid import append_baselines, collect
+
+    _write_runs(tmp_path / "c", [({"scene": "synthetic-c", "scene_seed": 0, "backbone": "luo", "transforms": "none",
+                                   "seed": s}, {"R2": 0.8, "MAE": 0.1}, [s]) for s in range(2)])
+    _write_runs(tmp_path / "b", [({"scene": "synthetic-c", "scene_seed": 1, "baseline": "ridge", "seed": s},
+                                  {"R2": 0.9, "MAE": 0.05}, [s]) for s in range(2)])  # same tiles, other draw
+    with pytest.raises(UnknownParameterError, match="scene_seed"):
+        against_baseline(collect(tmp_path / "c"), collect(tmp_path / "b"))
+    with pytest.raises(UnknownParameterError, match="mix several values"):
+        append_baselines(pd.DataFrame({"x": ["a"]}), pd.concat([collect(tmp_path / "b"), collect(tmp_path / "c")
+                                                                .assign(baseline="pls")]), ["x"], ["R2"])
+    (tmp_path / "empty").mkdir()
+    paper = tmp_path / "paper.csv"
+    paper.write_text("transforms,backbone,R2,MAE\nnone,luo,0.43,0.31\n")
+    with pytest.raises(SystemExit, match="no baseline records"):
+        main(["check-c", str(tmp_path / "c"), "--paper", str(paper), "--out", str(tmp_path / "k"),
+              "--baselines", str(tmp_path / "empty")])
