@@ -56,6 +56,10 @@ class UnknownParameterError(HsinbError, _MessageKeyError):
     """A parameter name that the notebook or function does not accept."""
 
 
+class InvalidParameterError(HsinbError, ValueError):
+    """A parameter value that cannot apply (a setting for another scene, a bad shard, ...)."""
+
+
 class UnknownNameError(HsinbError, _MessageKeyError):
     """An unknown name picked from a fixed menu (transform, model, normalisation, ...)."""
 

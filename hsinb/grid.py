@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import UnknownParameterError
+from .errors import InvalidParameterError, UnknownParameterError
 from .records import atomic_write_text, iter_records
 
 RESERVED = ("record_path",)
@@ -204,12 +204,12 @@ def run_grid(
         raise UnknownParameterError(f"{name} must declare a 'record_path' parameter")
     overlap = set(grid) & set(fixed)
     if overlap:
-        raise UnknownParameterError(f"parameters {sorted(overlap)} are both varied and fixed; give each once")
+        raise InvalidParameterError(f"parameters {sorted(overlap)} are both varied and fixed; give each once")
     combos = [{**fixed, **c} for c in expand_grid(grid)]
     if shard is not None:
         i, n = shard
         if not 0 <= i < n:
-            raise UnknownParameterError(f"shard {i}/{n}: need 0 <= i < n (e.g. --shard 0/4 ... 3/4)")
+            raise InvalidParameterError(f"shard {i}/{n}: need 0 <= i < n (e.g. --shard 0/4 ... 3/4)")
         combos = combos[i::n]
     for sub in ("records", "notebooks", "failed"):
         (out / sub).mkdir(parents=True, exist_ok=True)

@@ -110,3 +110,18 @@ def spectral_angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     v = b / np.where(nb > 0, nb, 1.0)
     ang = 2.0 * np.arctan2(np.linalg.norm(u - v, axis=-1), np.linalg.norm(u + v, axis=-1))
     return np.where(ok, np.degrees(ang), np.nan)
+
+
+def effective_rank(features) -> float:
+    """Effective rank of (N, D) features (Roy & Vetterli, 2007): ``exp(H(p))`` with ``p`` the
+    singular values of the centred features divided by their sum; between 1 (all features
+    on one line: collapse) and min(N, D) (every direction used equally)."""
+    x = _np(features).astype(np.float64)
+    if x.ndim != 2 or x.shape[0] < 2:
+        raise ValueError(f"need (N, D) features with N >= 2, got shape {x.shape}")
+    s = np.linalg.svd(x - x.mean(axis=0), compute_uv=False)
+    if s.sum() <= 0:
+        return 1.0
+    p = s / s.sum()
+    p = p[p > 0]
+    return float(np.exp(-(p * np.log(p)).sum()))

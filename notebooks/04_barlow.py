@@ -54,6 +54,7 @@ pretrain_steps_per_epoch = None  # None: one pass over all pixels per epoch (pap
 epochs = 100  # classifier epochs
 protocols = "supervised,linear,finetune"
 baselines = "svm,logreg"
+probe = "logreg_cv"  # linear probe: "logreg_cv" (standardised features, C by CV on the K labels) or "sgd"
 normalise = "band_standardise"
 eval_pixels = None
 quick = False

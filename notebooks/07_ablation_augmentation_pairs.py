@@ -53,7 +53,8 @@ pairing = "overlap"
 width = 64
 pretrain_epochs = 100
 pretrain_steps_per_epoch = None  # None: one pass over all pixels per epoch (paper)
-epochs = 100  # linear-probe epochs
+epochs = 100  # linear-probe epochs (the SGD probe only)
+probe = "logreg_cv"  # "logreg_cv" (standardised features, C by CV on the labels) or "sgd" (the committed matrix)
 eval_pixels = None  # None: every test pixel
 workers = None  # parallel runs, None: cores // 2
 runs_dir = None  # None: results/runs/A_pair_matrix_<scene>
@@ -97,7 +98,7 @@ print(f"{len(sets)} transform sets x {len(seeds.split(','))} seeds -> {runs_dir}
 
 # %%
 fixed = dict(scene=scene, K=K, model=model, pairing=pairing, width=width, pretrain_epochs=pretrain_epochs,
-             pretrain_steps_per_epoch=pretrain_steps_per_epoch, epochs=epochs, protocols="linear",
+             pretrain_steps_per_epoch=pretrain_steps_per_epoch, epochs=epochs, protocols="linear", probe=probe,
              baselines="", eval_pixels=eval_pixels)
 if data_dir is not None:
     fixed["data_dir"] = data_dir
@@ -115,7 +116,7 @@ runs = select_runs(collect(runs_dir), **{k: v for k, v in fixed.items() if k != 
 mean, std, count, none = pair_matrix(runs, names, metric="linear_OA")
 label = runs["scene"].iloc[0] if len(runs) else scene
 budget = pair_matrix_budget(model=model, width=width, pretrain_epochs=pretrain_epochs,
-                            pretrain_steps_per_epoch=pretrain_steps_per_epoch, K=K, seeds=seeds)
+                            pretrain_steps_per_epoch=pretrain_steps_per_epoch, K=K, seeds=seeds, probe=probe)
 fig_matrix = plots.pair_matrix_heatmap(mean, std, none, title=f"{label}: linear-probe OA per augmentation pair\n{budget}")
 
 # %% [markdown]

@@ -64,3 +64,15 @@ def test_spectral_angle_matches_arccos_and_special_cases():
     assert spectral_angle_deg([1.0, 2.0], [-1.0, -2.0]) == pytest.approx(180.0)
     assert np.isnan(spectral_angle_deg([0.0, 0.0], [1.0, 0.0]))
     assert spectral_angle_deg(a.reshape(5, 10, 7), b.reshape(5, 10, 7)).shape == (5, 10)
+
+
+def test_effective_rank_from_collapse_to_full():
+    from hsinb.metrics import effective_rank
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4000, 6))
+    assert effective_rank(x) > 5.8  # isotropic: nearly every direction
+    assert effective_rank(np.outer(rng.normal(size=200), rng.normal(size=6))) == pytest.approx(1.0)
+    s = np.array([3.0, 1.0])  # two directions with singular values 3 and 1: exp(H(3/4, 1/4))
+    y = np.vstack([np.diag(s), -np.diag(s)])
+    assert effective_rank(y) == pytest.approx(np.exp(-(0.75 * np.log(0.75) + 0.25 * np.log(0.25))))

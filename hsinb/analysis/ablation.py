@@ -149,11 +149,13 @@ def difference_from_none(runs, metric: str = "linear_OA"):
 
 
 def pair_matrix_budget(*, model: str, width: int, pretrain_epochs: int, pretrain_steps_per_epoch: int | None, K: int,
-                       seeds: str) -> str:
-    """One line stating the budget of a pair-matrix grid (for titles and tables)."""
+                       seeds: str, probe: str | None = None) -> str:
+    """One line stating the budget of a pair-matrix grid and its linear probe (for titles and
+    tables; ``probe`` None: the SGD probe of the runs made before the probe was a parameter)."""
     return (f"{model.upper()} CNN width {width}, pre-training {pretrain_epochs} epochs"
             + (f" x {pretrain_steps_per_epoch} steps" if pretrain_steps_per_epoch else " (full passes)")
-            + f", K={'official map' if K == 0 else K}, seeds {seeds}")
+            + f", K={'official map' if K == 0 else K}, seeds {seeds}"
+            + (f", probe {probe}" if probe else ""))
 
 
 def pair_matrix_tables(mean, std, none: dict, vs_none, *, label: str, budget: str):

@@ -17,6 +17,7 @@ from ..patches import PaddedCube
 from ..scenes.scene import Scene
 from ..splits import Split
 from ..training.classify import predict
+from ..training.linear import fit_logistic_regression
 
 #: encoder name -> (registry name, patch layout)
 MODELS = {"1d": ("resnet1d", "1d"), "2d": ("resnet2d", "2d")}
@@ -129,7 +130,6 @@ def classical_baselines(scene: Scene, split: Split, methods: tuple[str, ...] = (
     Returns metrics per method.
     """
     from sklearn.exceptions import ConvergenceWarning
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -145,19 +145,17 @@ def classical_baselines(scene: Scene, split: Split, methods: tuple[str, ...] = (
     results = {}
     for name in methods:
         check_choice("baseline", name, ("svm", "logreg"))
-        if name == "svm":
-            est = make_pipeline(StandardScaler(), SVC(C=100.0, gamma="scale"))
-            grid = {"svc__C": [1, 10, 100, 1000], "svc__gamma": ["scale", 0.1, 0.01]}
+        if name == "logreg":  # the same recipe as the linear probe on frozen features
+            est = fit_logistic_regression(x_tr, y_tr, seed=seed)
         else:
-            # separable few-shot data never converges at large C: cap the iterations
-            est = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=300))
-            grid = {"logisticregression__C": [0.01, 0.1, 1, 10]}
-        if min_per_class >= 3:
-            cv = StratifiedKFold(n_splits=min(min_per_class, 5), shuffle=True, random_state=seed)
-            est = GridSearchCV(est, grid, cv=cv, n_jobs=1)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            est.fit(x_tr, y_tr)
+            est = make_pipeline(StandardScaler(), SVC(C=100.0, gamma="scale"))
+            if min_per_class >= 3:
+                cv = StratifiedKFold(n_splits=min(min_per_class, 5), shuffle=True, random_state=seed)
+                est = GridSearchCV(est, {"svc__C": [1, 10, 100, 1000], "svc__gamma": ["scale", 0.1, 0.01]},
+                                   cv=cv, n_jobs=1)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                est.fit(x_tr, y_tr)
         pred = est.predict(x_te)
         results[name] = classification_metrics(y_te, pred, scene.n_classes)
         results[name]["n_eval"] = int(test_idx.size)

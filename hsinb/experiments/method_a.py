@@ -20,6 +20,7 @@ from ..runtime import pick_device, seed_everything, torch_generator
 from ..scenes.scene import Scene
 from ..splits import Split
 from ..training.classify import fit_finetune, fit_linear_probe, fit_supervised
+from ..training.linear import fit_logistic_probe
 from ..training.pretrain import pretrain_barlow_twins
 from ..views import PairSampler, build_transforms
 from .encoder_cache import cached_encoder
@@ -27,6 +28,10 @@ from .fewshot import MODELS, FewShotData, classical_baselines, evaluate, prepare
 from .params import make_task, record_params, with_quick
 
 PROTOCOLS = ("supervised", "linear", "finetune")
+#: linear probes: L2 logistic regression on standardised frozen features with C by stratified
+#: cross-validation on the K labels (the care the spectral logistic regression gets), or the
+#: SGD-trained linear layer on raw frozen features that the tables before issue 17 used
+PROBES = ("logreg_cv", "sgd")
 #: paper A, section 4.2: the transforms used for the 2-D results
 PAPER_TRANSFORMS_2D = ("flip", "noise", "band_drop", "band_swap")
 
@@ -56,7 +61,8 @@ class MethodAConfig:
     projector_dim: int = 512
     classify_epochs: int = 100
     classify_lr: float = 0.01
-    probe_lr: float = 0.1
+    probe: str = "logreg_cv"  # see PROBES
+    probe_lr: float = 0.1  # the SGD probe only
     classify_batch: int = 32
     protocols: tuple[str, ...] = PROTOCOLS
     baselines: tuple[str, ...] = ("svm", "logreg")
@@ -65,6 +71,7 @@ class MethodAConfig:
 
     def __post_init__(self) -> None:
         check_choice("model", self.model, MODELS)
+        check_choice("probe", self.probe, PROBES)
         for p in self.protocols:
             check_choice("protocol", p, PROTOCOLS)
         self.transforms = tuple(self.transforms)
@@ -109,6 +116,44 @@ def pretrain(scene: Scene, cfg: MethodAConfig, seed: int, device=None, progress:
     return enc.to(device), info, hit
 
 
+#: pixels whose frozen features measure an encoder's effective rank
+RANK_PIXELS = 2048
+
+
+def feature_rank(encoder: torch.nn.Module, data: FewShotData, seed: int, n_pixels: int = RANK_PIXELS) -> float:
+    """Effective rank (:func:`hsinb.metrics.effective_rank`) of the frozen features of
+    ``n_pixels`` seeded random pixels of the scene (labelled or not): near 1 when
+    pre-training collapsed, up to the feature dimension."""
+    import numpy as np
+
+    from ..metrics import effective_rank
+    from ..training.classify import encode
+
+    h, w = data.scene.shape[:2]
+    idx = np.random.default_rng(seed).choice(h * w, size=min(n_pixels, h * w), replace=False)
+    rows, cols = np.divmod(idx, w)
+    return effective_rank(encode(encoder, data.cube.extract(rows, cols, data.layout).contiguous()).cpu())
+
+
+def pretrain_summary(pretrain: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a record keeps of the pre-training behind its numbers: the encoder's cache key,
+    whether it came from the cache, steps, pairs seen, wall time (s), the last epoch's loss
+    and its two terms, the effective rank of the features, and the per-epoch history of the
+    loss and its terms (encoders cached before the terms were recorded lack them: None)."""
+    if not pretrain:
+        return None
+    hist = pretrain.get("history") or {}
+
+    def last(k: str):
+        return hist[k][-1] if hist.get(k) else None
+
+    return {"key": pretrain.get("key"), "from_cache": pretrain.get("from_cache"), "steps": hist.get("steps"),
+            "pairs": hist.get("pairs"), "wall_s": hist.get("wall_s"), "loss": last("loss"),
+            "invariance": last("invariance"), "redundancy": last("redundancy"),
+            "effective_rank": pretrain.get("effective_rank"),
+            "history": {k: hist[k] for k in ("loss", "invariance", "redundancy") if k in hist}}
+
+
 def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, device=None,
                  progress: bool = True) -> dict[str, Any]:
     """Train and evaluate every configured protocol on ``split``.
@@ -120,7 +165,8 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
     """
     device = pick_device(device)
     data: FewShotData = prepare_fewshot(scene, split, cfg.model, cfg.patch, device)
-    out: dict[str, Any] = {"metrics": {}, "histories": {}, "models": {}, "data": data, "pretrain": None}
+    out: dict[str, Any] = {"metrics": {}, "histories": {}, "models": {}, "data": data, "pretrain": None,
+                           "probe": None}
     common = dict(epochs=cfg.classify_epochs, batch_size=cfg.classify_batch, n_classes=scene.n_classes,
                   device=device, progress=False)
     if "supervised" in cfg.protocols:
@@ -130,12 +176,19 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
         out["models"]["supervised"], out["histories"]["supervised"] = model, hist
     if {"linear", "finetune"} & set(cfg.protocols):
         encoder, info, hit = pretrain(scene, cfg, seed, device, progress)
-        out["pretrain"] = {**info, "from_cache": hit}
+        out["pretrain"] = {**info, "from_cache": hit, "effective_rank": feature_rank(encoder, data, seed)}
         if "linear" in cfg.protocols:
             seed_everything(seed)
-            model, hist = fit_linear_probe(copy.deepcopy(encoder), data.x_train, data.y_train, lr=cfg.probe_lr,
-                                           generator=torch_generator(seed), **common)
-            out["models"]["linear"], out["histories"]["linear"] = model, hist
+            if cfg.probe == "logreg_cv":
+                model, chosen = fit_logistic_probe(copy.deepcopy(encoder), data.x_train, data.y_train,
+                                                   n_classes=scene.n_classes, seed=seed)
+                out["probe"] = {"probe": cfg.probe, **chosen}
+            else:
+                model, hist = fit_linear_probe(copy.deepcopy(encoder), data.x_train, data.y_train, lr=cfg.probe_lr,
+                                               generator=torch_generator(seed), **common)
+                out["histories"]["linear"] = hist
+                out["probe"] = {"probe": cfg.probe, "lr": cfg.probe_lr}
+            out["models"]["linear"] = model
         if "finetune" in cfg.protocols:
             seed_everything(seed)
             model, hist = fit_finetune(copy.deepcopy(encoder), None, data.x_train, data.y_train,
@@ -181,6 +234,7 @@ class MethodAParams:
     epochs: int = 100
     protocols: str = ",".join(PROTOCOLS)
     baselines: str = "svm,logreg"
+    probe: str = "logreg_cv"
     normalise: str = "band_standardise"
     eval_pixels: int | None = None
     quick: bool = False
@@ -197,7 +251,7 @@ class MethodAParams:
                              transforms=names(self.transforms), pretrain_epochs=self.pretrain_epochs,
                              pretrain_steps_per_epoch=self.pretrain_steps_per_epoch, classify_epochs=self.epochs,
                              protocols=names(self.protocols), baselines=names(self.baselines),
-                             eval_pixels=self.eval_pixels)
+                             probe=self.probe, eval_pixels=self.eval_pixels)
 
 
 #: what ``quick=True`` changes: a run of seconds (CI, workshops), whose numbers are not findings
@@ -237,7 +291,8 @@ def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodA
     record = save_run(params.record_path, record_params(params), flat_metrics(metrics, 100), split,
                       describe_device(device), timer,
                       extra={"per_class": {k: v["per_class"] for k, v in metrics.items()},
-                             "pretrain_key": (result["pretrain"] or {}).get("key")})
+                             "pretrain_key": (result["pretrain"] or {}).get("key"), "probe": result["probe"],
+                             "pretrain": pretrain_summary(result["pretrain"])})
     return MethodARun(params, record, data, split, result)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeMismatchError, UnknownParameterError, check_choice
+from ..errors import InvalidParameterError, ShapeMismatchError, check_choice
 from ..metrics import regression_metrics
 from ..models import BACKBONES_3D, Regressor, build_backbone_3d
 from ..patches import tile_grid, tile_samples, window_samples
@@ -131,7 +131,7 @@ def load_regression_scene(scene: str, seed: int = 0, data_dir: str | None = None
     if scene == "synthetic-c":
         options["spatial"] = abundance_layout
     elif abundance_layout != "smooth":
-        raise UnknownParameterError(f"abundance_layout={abundance_layout!r} applies to synthetic-c only; {scene} has its own "
+        raise InvalidParameterError(f"abundance_layout={abundance_layout!r} applies to synthetic-c only; {scene} has its own "
                          "reference abundances")
     data = load_scene(scene, data_dir=data_dir, normalise="none", seed=seed, **options)
     if data.abundances is None:

@@ -6,7 +6,7 @@ import torch
 
 from ..errors import ShapeMismatchError
 
-__all__ = ["barlow_twins_loss", "cross_correlation"]
+__all__ = ["barlow_twins_loss", "barlow_twins_terms", "cross_correlation"]
 
 
 def _standardise(z: torch.Tensor, eps: float) -> torch.Tensor:
@@ -29,6 +29,18 @@ def cross_correlation(za: torch.Tensor, zb: torch.Tensor, eps: float = 1e-5) -> 
     return _standardise(za, eps).T @ _standardise(zb, eps) / n
 
 
+def barlow_twins_terms(za: torch.Tensor, zb: torch.Tensor, eps: float = 1e-5) -> tuple[torch.Tensor, torch.Tensor]:
+    """The two terms of the loss: invariance Σ_i (1 − C_ii)² (the views agree) and
+    redundancy Σ_{i≠j} C_ij² (the dimensions decorrelate), 0-d tensors; the loss is
+    ``invariance + λ · redundancy``."""
+    c = cross_correlation(za, zb, eps)
+    diag = torch.diagonal(c)
+    on_diag = (1.0 - diag).pow(2).sum()
+    d = c.shape[0]
+    off_diag = c.flatten()[:-1].view(d - 1, d + 1)[:, 1:].pow(2).sum()  # every C_ij, i ≠ j
+    return on_diag, off_diag
+
+
 def barlow_twins_loss(
     za: torch.Tensor, zb: torch.Tensor, lambd: float = 5e-3, eps: float = 1e-5
 ) -> torch.Tensor:
@@ -39,9 +51,5 @@ def barlow_twins_loss(
         lambd: weight λ of the redundancy-reduction term. Default 5e-3 (Barlow Twins paper).
         eps: added to the per-dimension variance before standardising (BatchNorm's 1e-5).
     """
-    c = cross_correlation(za, zb, eps)
-    diag = torch.diagonal(c)
-    on_diag = (1.0 - diag).pow(2).sum()
-    d = c.shape[0]
-    off_diag = c.flatten()[:-1].view(d - 1, d + 1)[:, 1:].pow(2).sum()  # every C_ij, i ≠ j
+    on_diag, off_diag = barlow_twins_terms(za, zb, eps)
     return on_diag + lambd * off_diag

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
 import torch
 from torch import nn
 
-from ..objectives.barlow_twins import barlow_twins_loss
+from ..objectives.barlow_twins import barlow_twins_terms
 from .batching import model_device, show_progress
 from .optim import LARS, lars_param_groups, warmup_cosine_schedule
 
@@ -47,8 +49,10 @@ def pretrain_barlow_twins(
     Defaults follow Barlow Twins (lr 0.2 for batch 256, λ 5e-3, wd 1.5e-6, lr ratio 0.024,
     10 % warm-up = 10 of 100 epochs) and the paper (100 epochs, LARS).
 
-    Returns the encoder (in eval mode) and ``{"loss": [...], "lr": [...]}`` per epoch (mean
-    loss; lr of the weight group at the epoch's last step). The projector is trained in
+    Returns the encoder (in eval mode) and its history: per epoch the mean ``loss`` and its
+    two terms (``invariance`` Σ(1 − C_ii)², ``redundancy`` Σ_{i≠j} C_ij², loss = invariance
+    + λ · redundancy) and ``lr`` (of the weight group at the epoch's last step); and
+    ``steps``, ``pairs`` (pairs seen) and ``wall_s`` (seconds) of the whole pre-training. The projector is trained in
     place. Progress: a tqdm bar unless ``progress=False`` or env ``CI`` is set.
     """
     from tqdm.auto import tqdm
@@ -64,25 +68,29 @@ def pretrain_barlow_twins(
         lars_param_groups([encoder, projector], lr, bias_lr_scale), lr=lr, weight_decay=weight_decay
     )
     sched = warmup_cosine_schedule(opt, total, round(warmup_fraction * total), final_lr_scale)
-    history: dict[str, list[float]] = {"loss": [], "lr": []}
+    history: dict[str, Any] = {"loss": [], "invariance": [], "redundancy": [], "lr": []}
     bar = tqdm(total=total, desc="Barlow Twins", disable=not show_progress(progress))
+    start = time.perf_counter()
     for _ in range(epochs):
-        running = torch.zeros((), device=device)
+        running = torch.zeros(3, device=device)
         for xa, xb in pair_sampler.epoch(batch_size, generator, n_batches=steps):
             xa, xb = xa.to(device, non_blocking=True), xb.to(device, non_blocking=True)
             if transforms is not None:
                 xa, xb = transforms(xa, generator), transforms(xb, generator)
-            loss = barlow_twins_loss(projector(encoder(xa)), projector(encoder(xb)), lambd)
+            invariance, redundancy = barlow_twins_terms(projector(encoder(xa)), projector(encoder(xb)))
+            loss = invariance + lambd * redundancy
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
             sched.step()
-            running += loss.detach()
+            running += torch.stack([loss.detach(), invariance.detach(), redundancy.detach()])
             bar.update(1)
-        history["loss"].append(float(running) / steps)
+        for k, v in zip(("loss", "invariance", "redundancy"), (running / steps).tolist()):
+            history[k].append(v)
         history["lr"].append(opt.param_groups[0]["lr"])
         bar.set_postfix(loss=f"{history['loss'][-1]:.3g}")
     bar.close()
+    history.update(steps=epochs * steps, pairs=epochs * steps * batch_size, wall_s=time.perf_counter() - start)
     encoder.eval()
     projector.eval()
     return encoder, history

@@ -131,4 +131,8 @@ def test_batch_task_writes_the_notebook_record(tmp_path, monkeypatch):
     saved = read_record(tmp_path / "run.json")
     assert saved["metrics"] == rec["metrics"] and set(saved["metrics"]) == {"linear_OA", "linear_AA", "linear_kappa"}
     assert saved["params"]["transforms"] == "none" and saved["params"]["pretrain_epochs"] == 2
+    assert saved["extra"]["probe"]["probe"] == "logreg_cv" and "C" in saved["extra"]["probe"]
+    pre = saved["extra"]["pretrain"]
+    assert pre["steps"] == 6 and pre["pairs"] == 6 * 256 and pre["effective_rank"] >= 1
+    assert len(pre["history"]["invariance"]) == 2 and pre["loss"] == pytest.approx(pre["history"]["loss"][-1])
     assert (tmp_path / "run.split.npz").is_file()

@@ -66,3 +66,14 @@ def test_gradient_and_errors():
         barlow_twins_loss(torch.randn(8, 3), torch.randn(8, 4))
     with pytest.raises(ShapeMismatchError):
         barlow_twins_loss(torch.randn(1, 3), torch.randn(1, 3))
+
+
+def test_the_two_terms_make_the_loss():
+    from hsinb.objectives.barlow_twins import barlow_twins_loss, barlow_twins_terms
+
+    torch.manual_seed(0)
+    za, zb = torch.randn(32, 6), torch.randn(32, 6)
+    inv, red = barlow_twins_terms(za, zb)
+    assert torch.allclose(inv + 0.01 * red, barlow_twins_loss(za, zb, lambd=0.01))
+    inv_same, _ = barlow_twins_terms(za, za)
+    assert inv_same < 1e-3 < inv  # identical views agree
