@@ -41,8 +41,8 @@ sync-notebooks:
 # Each grid resumes where it stopped; tables are regenerated from the records by `tables-a`.
 KS := 5 6 7 8 9 10
 SEEDS := 0 1 2 3 4
-A_SIM_BUDGET := -p pretrain_epochs 30 -p pretrain_steps_per_epoch 10 -p eval_pixels 10000
-A_REAL_BUDGET := -p width 32 -p pretrain_epochs 15 -p pretrain_steps_per_epoch 10
+A_SIM_BUDGET := -p budget custom -p pretrain_epochs 30 -p pretrain_steps_per_epoch 10 -p eval_pixels 10000
+A_REAL_BUDGET := -p budget custom -p width 32 -p pretrain_epochs 15 -p pretrain_steps_per_epoch 10
 A_TASK := hsinb.experiments.method_a:method_a_task
 A_METRICS := supervised_OA supervised_kappa linear_OA linear_kappa finetune_OA finetune_kappa svm_OA svm_kappa logreg_OA logreg_kappa
 REAL_SCENES := salinas_a indian_pines_subset samson

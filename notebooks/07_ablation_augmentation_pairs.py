@@ -97,7 +97,8 @@ print(f"{len(sets)} transform sets x {len(seeds.split(','))} seeds -> {runs_dir}
 # ## The grid: one pre-training and one linear probe per transform set and seed
 
 # %%
-fixed = dict(scene=scene, K=K, model=model, pairing=pairing, width=width, pretrain_epochs=pretrain_epochs,
+fixed = dict(scene=scene, K=K, model=model, pairing=pairing, width=width, budget="custom",
+             pretrain_epochs=pretrain_epochs,
              pretrain_steps_per_epoch=pretrain_steps_per_epoch, epochs=epochs, protocols="linear", probe=probe,
              baselines="", eval_pixels=eval_pixels)
 if data_dir is not None:

@@ -218,7 +218,11 @@ class MethodAParams:
     (:data:`QUICK_A`); a test holds the notebook's parameters cell against it.
 
     ``K=0`` uses the official training map. Name lists are comma-separated strings (papermill
-    passes strings): ``transforms=""`` or ``"none"`` for none.
+    passes strings): ``transforms=""`` or ``"none"`` for none. ``budget`` picks the
+    pre-training budget (:data:`BUDGETS_A`): ``"laptop"`` (default: the whole run in minutes on
+    a 2-core CPU), ``"paper"`` (paper A's 100 epochs over all pixels) or ``"custom"``
+    (``pretrain_epochs`` and ``pretrain_steps_per_epoch`` as given; steps None = one pass over
+    all pixels per epoch).
     """
 
     scene: str = "demo"
@@ -229,7 +233,8 @@ class MethodAParams:
     transforms: str = ",".join(PAPER_TRANSFORMS_2D)
     patch: int = 9
     width: int = 64
-    pretrain_epochs: int = 100
+    budget: str = "laptop"
+    pretrain_epochs: int | None = None
     pretrain_steps_per_epoch: int | None = None
     epochs: int = 100
     protocols: str = ",".join(PROTOCOLS)
@@ -252,6 +257,51 @@ class MethodAParams:
                              pretrain_steps_per_epoch=self.pretrain_steps_per_epoch, classify_epochs=self.epochs,
                              protocols=names(self.protocols), baselines=names(self.baselines),
                              probe=self.probe, eval_pixels=self.eval_pixels)
+
+
+#: pre-training budgets (``budget``): "laptop" keeps notebook 04's design-card call
+#: (``-p K 7`` on the demo scene) within 5 minutes on 2 CPU cores (100 steps of 256 pairs:
+#: about 2 of the 5 minutes at 220 pairs/s, results/bench/design_card_cpu.md);
+#: "paper" is paper A's 100 epochs over all pixels; "custom" takes the two values as given
+BUDGETS_A: dict[str, dict[str, Any]] = {
+    "laptop": dict(pretrain_epochs=10, pretrain_steps_per_epoch=10),
+    "paper": dict(pretrain_epochs=100, pretrain_steps_per_epoch=None),
+    "custom": {},
+}
+
+
+def with_budget(params: MethodAParams) -> MethodAParams:
+    """``params`` with the pre-training epochs and steps of its ``budget``. A preset refuses
+    explicit values (they would silently lose), and ``"custom"`` needs ``pretrain_epochs``."""
+    from dataclasses import replace
+
+    from ..errors import InvalidParameterError
+
+    check_choice("budget", params.budget, BUDGETS_A)
+    given = {k: getattr(params, k) for k in ("pretrain_epochs", "pretrain_steps_per_epoch")
+             if getattr(params, k) is not None}
+    if params.budget == "custom":
+        if params.pretrain_epochs is None:
+            raise InvalidParameterError("budget='custom' needs pretrain_epochs (and pretrain_steps_per_epoch; None "
+                                        "is one pass over all pixels per epoch)")
+        return params
+    if given:
+        raise InvalidParameterError(f"{given} given with budget={params.budget!r}: pass budget='custom' "
+                                    "(-p budget custom) to set the pre-training budget yourself")
+    return replace(params, **BUDGETS_A[params.budget])
+
+
+def budget_text(params: MethodAParams, scene: Scene) -> str:
+    """One line: the pre-training budget a run used (steps, pairs) beside paper A's."""
+    steps_per_epoch = params.pretrain_steps_per_epoch
+    pixels = scene.shape[0] * scene.shape[1]
+    batch = MethodAConfig.pretrain_batch
+    per_epoch = steps_per_epoch if steps_per_epoch is not None else -(-pixels // batch)
+    pairs = params.pretrain_epochs * per_epoch * batch
+    paper = 100 * -(-pixels // batch) * batch
+    return (f"pre-training budget {params.budget!r}: {params.pretrain_epochs} epochs x {per_epoch} steps x {batch} "
+            f"pairs = {pairs:,} pairs ({100 * pairs / paper:.1f} % of paper A's 100 epochs over all {pixels:,} "
+            f"pixels; -p budget paper for that)")
 
 
 #: what ``quick=True`` changes: a run of seconds (CI, workshops), whose numbers are not findings
@@ -280,19 +330,22 @@ def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodA
     from ..runtime import describe_device
     from ..scenes.load import load_scene
     from ..splits import few_shot_split, official_split
-    params = with_quick(params, QUICK_A)
+    params = with_quick(with_budget(params), QUICK_A)
     timer = RunTimer()
     device = pick_device(device)
     data = load_scene(params.scene, data_dir=params.data_dir, normalise=params.normalise)
     split = (official_split(data.labels, data.split_maps) if params.K == 0
              else few_shot_split(data.labels, params.K, params.seed))
+    budget = budget_text(params, data)
+    if progress:
+        print(budget)
     result = run_method_a(data, split, params.config(), params.seed, device, progress=progress)
     metrics = result["metrics"]
     record = save_run(params.record_path, record_params(params), flat_metrics(metrics, 100), split,
                       describe_device(device), timer,
                       extra={"per_class": {k: v["per_class"] for k, v in metrics.items()},
                              "pretrain_key": (result["pretrain"] or {}).get("key"), "probe": result["probe"],
-                             "pretrain": pretrain_summary(result["pretrain"])})
+                             "pretrain": pretrain_summary(result["pretrain"]), "budget": budget})
     return MethodARun(params, record, data, split, result)
 
 

@@ -14,6 +14,7 @@ from support import REPO
 from hsinb.errors import UnknownParameterError
 from hsinb.experiments import method_a, method_c
 from hsinb.experiments.params import (
+    NOT_RECORDED,
     check_names,
     from_namespace,
     parameter_defaults,
@@ -46,7 +47,12 @@ def test_notebook_task_and_dataclass_agree_on_names_defaults_and_quick(notebook,
     assert {k: v for k, v in cell.items() if k not in notebook_only} == defaults  # names AND defaults
     assert {k: p.default for k, p in inspect.signature(task).parameters.items()} == defaults
     # the quick setting lives in the package only: the notebook never overrides it
-    assert "if quick" not in rest, f"{notebook} overrides the quick setting itself"
+    code = "\n".join(line for line in rest.splitlines() if not line.lstrip().startswith(("%", "!")))
+    reassigned = {t.id for node in ast.walk(ast.parse(code)) if isinstance(node, (ast.Assign, ast.AugAssign))
+                  for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                  for t in ast.walk(t) if isinstance(t, ast.Name)}
+    settings = set(defaults) - set(NOT_RECORDED)  # paths may be derived (e.g. the record beside the figures)
+    assert not reassigned & settings, f"{notebook} sets parameters itself: {reassigned & settings}"
     assert set(quick) <= set(defaults) and all(defaults[k] != v for k, v in quick.items())
     fast = with_quick(cls(quick=True), quick)
     assert all(getattr(fast, k) == v for k, v in quick.items())
@@ -66,3 +72,26 @@ def test_from_namespace_takes_the_fields_and_records_leave_out_paths():
     rec = record_params(params)
     assert "data_dir" not in rec and "record_path" not in rec
     assert list(rec) == [f.name for f in fields(params) if f.name not in ("data_dir", "record_path")]
+
+
+def test_budget_presets_resolve_and_refuse_silent_overrides():
+    from hsinb.errors import InvalidParameterError
+    from hsinb.experiments.method_a import BUDGETS_A, MethodAParams, budget_text, with_budget
+    from hsinb.scenes import load_scene
+
+    laptop = with_budget(MethodAParams())
+    assert (laptop.pretrain_epochs, laptop.pretrain_steps_per_epoch) == (10, 10)
+    paper = with_budget(MethodAParams(budget="paper"))
+    assert (paper.pretrain_epochs, paper.pretrain_steps_per_epoch) == (100, None) == tuple(BUDGETS_A["paper"].values())
+    custom = with_budget(MethodAParams(budget="custom", pretrain_epochs=3, pretrain_steps_per_epoch=2))
+    assert custom.pretrain_epochs == 3
+    with pytest.raises(InvalidParameterError, match="budget='custom'"):
+        with_budget(MethodAParams(pretrain_epochs=5))  # would silently lose to the preset
+    with pytest.raises(InvalidParameterError, match="needs pretrain_epochs"):
+        with_budget(MethodAParams(budget="custom"))
+    demo = load_scene("demo")
+    text = budget_text(laptop, demo)
+    pixels = demo.shape[0] * demo.shape[1]
+    assert "10 epochs x 10 steps x 256 pairs = 25,600 pairs" in text
+    assert f"{100 * 25600 / (100 * -(-pixels // 256) * 256):.1f} %" in text
+    assert "100.0 %" in budget_text(paper, demo)
