@@ -125,7 +125,7 @@ def test_batch_task_writes_the_notebook_record(tmp_path, monkeypatch):
     from hsinb.experiments.method_a import method_a_task
 
     monkeypatch.setenv("HSINB_ENCODER_CACHE", str(tmp_path / "enc"))
-    rec = method_a_task(scene="demo", K=3, seed=1, width=8, transforms="none", protocols="linear",
+    rec = method_a_task(scene="demo", K=3, seed=1, width=8, transforms="none", protocols="linear", budget="custom",
                         baselines="", pretrain_epochs=2, pretrain_steps_per_epoch=3, epochs=3, eval_pixels=500,
                         record_path=str(tmp_path / "run.json"))
     saved = read_record(tmp_path / "run.json")
