@@ -39,6 +39,9 @@ sync-notebooks:
 # ---------------------------------------------------------------------------- method A grids
 # Reduced pre-training budgets for 2 CPU cores, stated in every table (see README, Results).
 # Each grid resumes where it stopped; tables are regenerated from the records by `tables-a`.
+# The committed A records predate issue 17 (a trailing mini-batch of a few samples, the SGD
+# probe): `budget` and `probe` are now parameters, so these targets make NEW runs beside the
+# old ones. Move each grid's old records aside before re-running it, or its table mixes both.
 KS := 5 6 7 8 9 10
 SEEDS := 0 1 2 3 4
 A_SIM_BUDGET := -p budget custom -p pretrain_epochs 30 -p pretrain_steps_per_epoch 10 -p eval_pixels 10000

@@ -23,6 +23,7 @@ import hsinb
 from hsinb.models import Projector, ResNet2d
 from hsinb.objectives import barlow_twins_loss
 from hsinb.runtime import describe_device, pick_device, torch_generator
+from hsinb.training.batching import fast_layout
 from hsinb.training.optim import LARS, lars_param_groups
 from hsinb.views import PairSampler, build_transforms
 
@@ -30,13 +31,14 @@ TRANSFORMS = ("flip", "noise", "band_drop", "band_swap")
 
 
 def _model(b: int, width: int, device):
-    enc = ResNet2d(b, width=width).to(device)
+    enc = ResNet2d(b, width=width).to(device).to(memory_format=torch.channels_last)  # as pretrain_barlow_twins
     proj = Projector(enc.feature_dim, 512, 512).to(device)
     opt = LARS(lars_param_groups([enc, proj], 0.2, 0.024), lr=0.2, weight_decay=1.5e-6)
     return enc, proj, opt
 
 
 def _step(enc, proj, opt, xa, xb):
+    xa, xb = fast_layout(xa), fast_layout(xb)
     loss = barlow_twins_loss(proj(enc(xa)), proj(enc(xb)))
     opt.zero_grad(set_to_none=True)
     loss.backward()
@@ -121,6 +123,34 @@ def time_dataloader(cube, steps, batch, width, device) -> float:
     return time.perf_counter() - t0
 
 
+def time_data_hsinb(cube, steps, batch, device) -> float:
+    """The data pipeline alone: PairSampler gathers + batched augmentations, no model."""
+    sampler = PairSampler(cube, "overlap", 9, device=device)
+    tf = build_transforms(TRANSFORMS)
+    g = torch_generator(0, device)
+    it = sampler.epoch(batch, g, n_batches=steps + 2)
+    for _ in range(2):
+        xa, xb = next(it)
+        tf(xa, g), tf(xb, g)
+    _sync(device)
+    t0 = time.perf_counter()
+    for xa, xb in it:
+        tf(xa, g), tf(xb, g)
+    _sync(device)
+    return time.perf_counter() - t0
+
+
+def time_data_dataloader(cube, steps, batch) -> float:
+    """The per-sample Dataset + DataLoader alone, no model."""
+    it = iter(torch.utils.data.DataLoader(PerSampleDataset(cube, n=(steps + 2) * batch), batch_size=batch))
+    for _ in range(2):
+        next(it)
+    t0 = time.perf_counter()
+    for _ in it:
+        pass
+    return time.perf_counter() - t0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=20)
@@ -132,10 +162,13 @@ def main() -> None:
     t_pipe = time_pipeline(cube, args.steps, args.batch, args.width, device)
     t_pre = time_premade(cube, args.steps, args.batch, args.width, device)
     t_dl = time_dataloader(cube, args.steps, args.batch, args.width, device)
+    t_data = time_data_hsinb(cube, args.steps, args.batch, device)
+    t_data_dl = time_data_dataloader(cube, args.steps, args.batch)
     pairs = args.steps * args.batch
     res = {"device": describe_device(device), "steps": args.steps, "batch": args.batch, "width": args.width,
            "pairs_per_s": {"hsinb_pipeline": pairs / t_pipe, "premade_tensors": pairs / t_pre,
-                           "per_sample_dataloader": pairs / t_dl},
+                           "per_sample_dataloader": pairs / t_dl, "data_only_hsinb": pairs / t_data,
+                           "data_only_dataloader": pairs / t_data_dl},
            "pipeline_share": 1 - t_pre / t_pipe, "peak_rss_mb": peak_rss_mb()}
     p = res["pairs_per_s"]
     md = f"""
@@ -149,6 +182,12 @@ transforms {', '.join(TRANSFORMS)} (p = 0.75); {args.steps} timed steps after 2 
 | hsinb: `PairSampler` + batched augmentations + step | {p['hsinb_pipeline']:,.0f} |
 | same model, forward + backward + step on pre-made tensors | {p['premade_tensors']:,.0f} |
 | per-sample `Dataset` + `DataLoader` (num_workers=0) + step | {p['per_sample_dataloader']:,.0f} |
+| data alone: `PairSampler` + batched augmentations | {p['data_only_hsinb']:,.0f} |
+| data alone: per-sample `Dataset` + `DataLoader` | {p['data_only_dataloader']:,.0f} |
+
+The data pipelines alone: batched gathers and augmentations produce pairs
+**{p['data_only_hsinb'] / p['data_only_dataloader']:.1f}x** as fast as the per-sample `Dataset`. The step uses
+channels-last convolutions, as `pretrain_barlow_twins` does (see `pretrain_profile_2t.md`).
 
 Data pipeline share of a step: **{100 * res['pipeline_share']:.1f} %** (target <= 10 %). Peak RSS {res['peak_rss_mb']:.0f} MiB.
 """

@@ -19,7 +19,7 @@ from torch import nn
 
 from ..errors import ShapeMismatchError
 from ..models.heads import EncoderWithHead, LinearClassifier
-from .batching import fit_epochs, model_device
+from .batching import fast_layout, fit_epochs, model_device
 
 __all__ = [
     "fit_supervised",
@@ -139,7 +139,7 @@ def encode(encoder: nn.Module, x: torch.Tensor, batch_size: int = 256) -> torch.
     was_training = encoder.training
     encoder.eval()
     device = model_device(encoder)
-    out = [encoder(x[i : i + batch_size].to(device)) for i in range(0, x.shape[0], batch_size)]
+    out = [encoder(fast_layout(x[i : i + batch_size].to(device))) for i in range(0, x.shape[0], batch_size)]
     encoder.train(was_training)
     return torch.cat(out) if out else torch.empty(0, encoder.feature_dim, device=device)
 
@@ -191,7 +191,7 @@ def predict_logits(model: nn.Module, x: torch.Tensor, batch_size: int = 256) -> 
     model.eval()
     device = model_device(model)
     out = [
-        model(x[i : i + batch_size].to(device)).to(x.device)
+        model(fast_layout(x[i : i + batch_size].to(device))).to(x.device)
         for i in range(0, x.shape[0], batch_size)
     ]
     model.train(was_training)

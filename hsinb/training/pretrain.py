@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from ..objectives.barlow_twins import barlow_twins_terms
-from .batching import model_device, show_progress
+from .batching import fast_layout, model_device, show_progress
 from .optim import LARS, lars_param_groups, warmup_cosine_schedule
 
 __all__ = ["pretrain_barlow_twins"]
@@ -71,12 +71,17 @@ def pretrain_barlow_twins(
     history: dict[str, Any] = {"loss": [], "invariance": [], "redundancy": [], "lr": []}
     bar = tqdm(total=total, desc="Barlow Twins", disable=not show_progress(progress))
     start = time.perf_counter()
+    channels_last = False
     for _ in range(epochs):
         running = torch.zeros(3, device=device)
         for xa, xb in pair_sampler.epoch(batch_size, generator, n_batches=steps):
             xa, xb = xa.to(device, non_blocking=True), xb.to(device, non_blocking=True)
             if transforms is not None:
                 xa, xb = transforms(xa, generator), transforms(xb, generator)
+            if xa.ndim == 4 and not channels_last:  # 2-D patches: channels-last convolutions are faster on CPU
+                encoder.to(memory_format=torch.channels_last)
+                channels_last = True
+            xa, xb = fast_layout(xa), fast_layout(xb)
             invariance, redundancy = barlow_twins_terms(projector(encoder(xa)), projector(encoder(xb)))
             loss = invariance + lambd * redundancy
             opt.zero_grad(set_to_none=True)
