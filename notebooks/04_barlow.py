@@ -56,6 +56,7 @@ epochs = 100  # classifier epochs
 protocols = "supervised,linear,finetune"
 baselines = "svm,logreg"
 probe = "logreg_cv"  # linear probe: "logreg_cv" (standardised features, C by CV on the K labels) or "sgd"
+finetune = "cv"  # "cv": encoder learning rate and batch-norm statistics chosen by CV on the K labels; "fixed"
 normalise = "band_standardise"
 eval_pixels = None
 quick = False

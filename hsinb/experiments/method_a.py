@@ -19,7 +19,7 @@ from ..models import Projector, build_encoder
 from ..runtime import pick_device, seed_everything, torch_generator
 from ..scenes.scene import Scene
 from ..splits import Split
-from ..training.classify import fit_finetune, fit_linear_probe, fit_supervised
+from ..training.classify import fit_finetune, fit_linear_probe, fit_supervised, select_finetune
 from ..training.linear import fit_logistic_probe
 from ..training.pretrain import pretrain_barlow_twins
 from ..views import PairSampler, build_transforms
@@ -32,6 +32,10 @@ PROTOCOLS = ("supervised", "linear", "finetune")
 #: cross-validation on the K labels (the care the spectral logistic regression gets), or the
 #: SGD-trained linear layer on raw frozen features that the tables before issue 17 used
 PROBES = ("logreg_cv", "sgd")
+#: finetune settings: "cv" chooses the encoder's learning rate and whether its batch norm keeps
+#: the pre-training statistics by cross-validation on the K labels (FINETUNE_CANDIDATES);
+#: "fixed" is the encoder at 0.1x the learning rate with batch norm re-estimated, as before
+FINETUNE_MODES = ("cv", "fixed")
 #: paper A, section 4.2: the transforms used for the 2-D results
 PAPER_TRANSFORMS_2D = ("flip", "noise", "band_drop", "band_swap")
 
@@ -63,6 +67,7 @@ class MethodAConfig:
     classify_lr: float = 0.01
     probe: str = "logreg_cv"  # see PROBES
     probe_lr: float = 0.1  # the SGD probe only
+    finetune: str = "cv"  # see FINETUNE_MODES
     classify_batch: int = 32
     protocols: tuple[str, ...] = PROTOCOLS
     baselines: tuple[str, ...] = ("svm", "logreg")
@@ -72,6 +77,7 @@ class MethodAConfig:
     def __post_init__(self) -> None:
         check_choice("model", self.model, MODELS)
         check_choice("probe", self.probe, PROBES)
+        check_choice("finetune", self.finetune, FINETUNE_MODES)
         for p in self.protocols:
             check_choice("protocol", p, PROTOCOLS)
         self.transforms = tuple(self.transforms)
@@ -166,7 +172,7 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
     device = pick_device(device)
     data: FewShotData = prepare_fewshot(scene, split, cfg.model, cfg.patch, device)
     out: dict[str, Any] = {"metrics": {}, "histories": {}, "models": {}, "data": data, "pretrain": None,
-                           "probe": None}
+                           "probe": None, "finetune": None}
     common = dict(epochs=cfg.classify_epochs, batch_size=cfg.classify_batch, n_classes=scene.n_classes,
                   device=device, progress=False)
     if "supervised" in cfg.protocols:
@@ -190,9 +196,18 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
                 out["probe"] = {"probe": cfg.probe, "lr": cfg.probe_lr}
             out["models"]["linear"] = model
         if "finetune" in cfg.protocols:
+            settings = {"encoder_lr_scale": 0.1, "freeze_bn": False}
+            if cfg.finetune == "cv":
+                fit = {k: v for k, v in common.items() if k != "n_classes"}
+                chosen = select_finetune(encoder, data.x_train, data.y_train, n_classes=scene.n_classes, seed=seed,
+                                         lr=cfg.classify_lr, **fit)
+                settings = chosen["chosen"]
+                out["finetune"] = {"finetune": "cv", **chosen}
+            else:
+                out["finetune"] = {"finetune": "fixed", "chosen": settings}
             seed_everything(seed)
             model, hist = fit_finetune(copy.deepcopy(encoder), None, data.x_train, data.y_train,
-                                       lr=cfg.classify_lr, generator=torch_generator(seed), **common)
+                                       lr=cfg.classify_lr, generator=torch_generator(seed), **settings, **common)
             out["models"]["finetune"], out["histories"]["finetune"] = model, hist
     for name, model in out["models"].items():
         out["metrics"][name] = evaluate(model, data, "test", max_pixels=cfg.eval_pixels, seed=seed,
@@ -240,6 +255,7 @@ class MethodAParams:
     protocols: str = ",".join(PROTOCOLS)
     baselines: str = "svm,logreg"
     probe: str = "logreg_cv"
+    finetune: str = "cv"
     normalise: str = "band_standardise"
     eval_pixels: int | None = None
     quick: bool = False
@@ -256,7 +272,7 @@ class MethodAParams:
                              transforms=names(self.transforms), pretrain_epochs=self.pretrain_epochs,
                              pretrain_steps_per_epoch=self.pretrain_steps_per_epoch, classify_epochs=self.epochs,
                              protocols=names(self.protocols), baselines=names(self.baselines),
-                             probe=self.probe, eval_pixels=self.eval_pixels)
+                             probe=self.probe, finetune=self.finetune, eval_pixels=self.eval_pixels)
 
 
 #: pre-training budgets (``budget``): "laptop" keeps notebook 04's design-card call
@@ -345,7 +361,7 @@ def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodA
                       describe_device(device), timer,
                       extra={"per_class": {k: v["per_class"] for k, v in metrics.items()},
                              "pretrain_key": (result["pretrain"] or {}).get("key"), "probe": result["probe"],
-                             "pretrain": pretrain_summary(result["pretrain"]), "budget": budget})
+                             "finetune": result["finetune"], "pretrain": pretrain_summary(result["pretrain"]), "budget": budget})
     return MethodARun(params, record, data, split, result)
 
 

@@ -63,13 +63,15 @@ def fit_epochs(
     generator: torch.Generator | None,
     progress: bool,
     desc: str,
+    frozen_norm: nn.Module | None = None,
 ) -> dict[str, list[float]]:
     """The loop of every recipe that learns from labelled samples: ``epochs`` passes over
     shuffled mini-batches (:func:`batch_indices`) of ``x`` (N, ...) and ``y`` (N, ...), each
     batch moved to the model's device and handed to ``step(xb, yb)``, which updates the
     model and returns per-batch SUMS (tensors or floats, e.g. ``loss × batch size``).
     Returns per-epoch means (each sum / N) under the names ``step`` used; leaves the model
-    in eval mode. A tqdm bar (with ETA) unless ``progress=False`` or env ``CI`` is set."""
+    in eval mode. The batch-norm layers of ``frozen_norm`` (e.g. a pre-trained encoder)
+    stay in eval mode: they normalise with their running statistics and do not update them. A tqdm bar (with ETA) unless ``progress=False`` or env ``CI`` is set."""
     from tqdm.auto import tqdm
 
     device = model_device(model)
@@ -77,6 +79,10 @@ def fit_epochs(
     if x.ndim == 4:
         model.to(memory_format=torch.channels_last)
     model.train()
+    if frozen_norm is not None:
+        for m in frozen_norm.modules():
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                m.eval()
     for _ in tqdm(range(epochs), desc=desc, disable=not show_progress(progress), leave=False):
         sums: dict[str, torch.Tensor | float] = {}
         for idx in batch_indices(x.shape[0], batch_size, generator):

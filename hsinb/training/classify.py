@@ -27,6 +27,8 @@ __all__ = [
     "fit_finetune",
     "predict",
     "predict_logits",
+    "select_finetune",
+    "FINETUNE_CANDIDATES",
     "encode",
 ]
 
@@ -54,6 +56,7 @@ def _train(
     generator: torch.Generator | None,
     progress: bool,
     desc: str,
+    frozen_norm: nn.Module | None = None,
 ) -> dict[str, list[float]]:
     """Cross-entropy with ``optimizer`` over :func:`~hsinb.training.batching.fit_epochs`;
     history ``loss`` and ``train_acc`` per epoch."""
@@ -67,7 +70,7 @@ def _train(
         return {"loss": loss.detach() * len(yb), "train_acc": (logits.detach().argmax(1) == yb).sum()}
 
     history = fit_epochs(model, x, y, step, epochs=epochs, batch_size=batch_size, generator=generator,
-                         progress=progress, desc=desc)
+                         progress=progress, desc=desc, frozen_norm=frozen_norm)
     return history or {"loss": [], "train_acc": []}
 
 
@@ -114,11 +117,14 @@ def fit_finetune(
     generator: torch.Generator | None = None,
     device: torch.device | str | None = None,
     progress: bool = False,
+    freeze_bn: bool = False,
     _desc: str = "finetune",
 ) -> tuple[EncoderWithHead, dict[str, list[float]]]:
     """Finetune a (pre-trained) encoder with a head: all parameters train, the encoder at
     ``encoder_lr_scale × lr`` (default 0.1×) so that it does not drift too fast from its
-    pre-trained weights (paper 2.3: "special care must be taken")."""
+    pre-trained weights (paper 2.3: "special care must be taken"). ``freeze_bn`` keeps the
+    encoder's batch-norm statistics from pre-training (estimated on every pixel) instead of
+    re-estimating them on a few labelled samples."""
     y = _check_xy(x_train, y_train)
     if head is None:
         head = LinearClassifier(encoder.feature_dim, _n_classes(y, n_classes))
@@ -129,8 +135,44 @@ def fit_finetune(
         {"params": list(head.parameters()), "lr": lr},
     ]
     opt = torch.optim.SGD(groups, lr=lr, momentum=momentum, weight_decay=weight_decay)
-    hist = _train(model, opt, x_train, y, epochs, batch_size, generator, progress, _desc)
+    hist = _train(model, opt, x_train, y, epochs, batch_size, generator, progress, _desc,
+                  frozen_norm=encoder if freeze_bn else None)
     return model, hist
+
+
+#: finetune settings chosen among by cross-validation on the training labels
+FINETUNE_CANDIDATES = tuple({"encoder_lr_scale": s, "freeze_bn": f} for s in (0.1, 1.0) for f in (True, False))
+
+
+def select_finetune(encoder: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor, *, n_classes: int,
+                    seed: int = 0, candidates=FINETUNE_CANDIDATES, folds: int = 3, **fit) -> dict:
+    """Choose finetune settings on the training labels only: stratified ``folds``-fold
+    cross-validation (fewer folds when a class has fewer samples) of :func:`fit_finetune`
+    from copies of ``encoder`` for each of ``candidates``; ties go to the first listed.
+    ``fit`` are the other settings of :func:`fit_finetune`. Returns ``{"chosen": candidate,
+    "cv_accuracy": [mean accuracy per candidate], "folds": k}``; with fewer than 2 samples
+    in some class, the first candidate and no CV."""
+    import copy
+
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
+    y = _check_xy(x_train, y_train).cpu().numpy()
+    k = min(folds, int(np.bincount(y).min()) if y.size else 0)
+    if k < 2:
+        return {"chosen": dict(candidates[0]), "cv_accuracy": None, "folds": 0}
+    splits = list(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y))
+    scores = []
+    for cand in candidates:
+        acc = []
+        for fold, (tr, va) in enumerate(splits):
+            g = torch.Generator().manual_seed(seed * 1000 + fold)
+            torch.manual_seed(seed * 1000 + fold)
+            model, _ = fit_finetune(copy.deepcopy(encoder), None, x_train[tr], y_train[tr], n_classes=n_classes,
+                                    generator=g, **cand, **fit)
+            acc.append(float((predict(model, x_train[va]).cpu() == torch.as_tensor(y[va])).float().mean()))
+        scores.append(float(np.mean(acc)))
+    return {"chosen": dict(candidates[int(np.argmax(scores))]), "cv_accuracy": scores, "folds": k}
 
 
 @torch.no_grad()

@@ -1,0 +1,39 @@
+"""Finetune settings chosen on the training labels only, and batch norm kept from pre-training."""
+
+from __future__ import annotations
+
+import torch
+
+from hsinb.models import ResNet2d
+from hsinb.training.classify import FINETUNE_CANDIDATES, fit_finetune, select_finetune
+
+
+def _data(n_per: int = 6, classes: int = 3, b: int = 8, p: int = 5):
+    g = torch.Generator().manual_seed(0)
+    y = torch.arange(classes).repeat_interleave(n_per)
+    x = torch.randn(classes, b, generator=g)[y][:, :, None, None] + 0.5 * torch.randn(len(y), b, p, p, generator=g)
+    return x, y
+
+
+def test_frozen_batch_norm_keeps_its_statistics_and_the_rest_trains():
+    x, y = _data()
+    torch.manual_seed(0)
+    enc = ResNet2d(8, width=8, feature_dim=8)
+    stats = {k: v.clone() for k, v in enc.state_dict().items() if "running" in k}
+    weights = enc.stem[0].weight.detach().clone()
+    model, _ = fit_finetune(enc, None, x, y, epochs=3, lr=0.05, batch_size=9, freeze_bn=True,
+                            generator=torch.Generator().manual_seed(0))
+    assert all(torch.equal(stats[k], v) for k, v in model.encoder.state_dict().items() if "running" in k)
+    assert not torch.equal(weights, model.encoder.stem[0].weight)
+
+
+def test_selection_uses_the_labels_only_and_falls_back_with_too_few():
+    x, y = _data()
+    torch.manual_seed(0)
+    enc = ResNet2d(8, width=8, feature_dim=8)
+    out = select_finetune(enc, x, y, n_classes=3, seed=0, epochs=3, batch_size=8)
+    assert out["chosen"] in [dict(c) for c in FINETUNE_CANDIDATES] and out["folds"] == 3
+    assert len(out["cv_accuracy"]) == len(FINETUNE_CANDIDATES)
+    assert out["chosen"] == dict(FINETUNE_CANDIDATES[max(range(4), key=lambda i: (out["cv_accuracy"][i], -i))])
+    one_each = select_finetune(enc, x[::6], y[::6], n_classes=3, seed=0, epochs=1)
+    assert one_each == {"chosen": dict(FINETUNE_CANDIDATES[0]), "cv_accuracy": None, "folds": 0}
