@@ -81,7 +81,7 @@ from hsinb.training.classify import encode
 # the record), pre-train Barlow Twins (or load the cached encoder), run the three protocols
 # and the baselines, write the record. The default `budget="laptop"` pre-trains for 100
 # steps of 256 pairs so that the run takes under 5 minutes on a 2-core laptop; `-p budget paper` is paper
-# A's 100 epochs over all pixels (about an hour on 2 cores for the demo scene). The run
+# A's 100 epochs over all pixels (36 times the laptop budget on the demo scene). The run
 # prints its budget and records it. `quick=True` shrinks everything to seconds
 # (`method_a.QUICK_A`): its numbers are not findings.
 

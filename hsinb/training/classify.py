@@ -46,20 +46,9 @@ def _n_classes(y: torch.Tensor, n_classes: int | None) -> int:
     return int(n_classes) if n_classes is not None else int(y.max()) + 1
 
 
-def _train(
-    model: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    x: torch.Tensor,
-    y: torch.Tensor,
-    epochs: int,
-    batch_size: int,
-    generator: torch.Generator | None,
-    progress: bool,
-    desc: str,
-    frozen_norm: nn.Module | None = None,
-) -> dict[str, list[float]]:
-    """Cross-entropy with ``optimizer`` over :func:`~hsinb.training.batching.fit_epochs`;
-    history ``loss`` and ``train_acc`` per epoch."""
+def _cross_entropy_step(model: nn.Module, optimizer: torch.optim.Optimizer):
+    """One SGD step of cross-entropy for :func:`~hsinb.training.batching.fit_epochs`; its
+    history is ``loss`` and ``train_acc`` per epoch."""
 
     def step(xb: torch.Tensor, yb: torch.Tensor) -> dict[str, torch.Tensor]:
         logits = model(xb)
@@ -69,9 +58,7 @@ def _train(
         optimizer.step()
         return {"loss": loss.detach() * len(yb), "train_acc": (logits.detach().argmax(1) == yb).sum()}
 
-    history = fit_epochs(model, x, y, step, epochs=epochs, batch_size=batch_size, generator=generator,
-                         progress=progress, desc=desc, frozen_norm=frozen_norm)
-    return history or {"loss": [], "train_acc": []}
+    return step
 
 
 def fit_supervised(
@@ -135,8 +122,9 @@ def fit_finetune(
         {"params": list(head.parameters()), "lr": lr},
     ]
     opt = torch.optim.SGD(groups, lr=lr, momentum=momentum, weight_decay=weight_decay)
-    hist = _train(model, opt, x_train, y, epochs, batch_size, generator, progress, _desc,
-                  frozen_norm=encoder if freeze_bn else None)
+    hist = fit_epochs(model, x_train, y, _cross_entropy_step(model, opt), epochs=epochs, batch_size=batch_size,
+                      generator=generator, progress=progress, desc=_desc,
+                      frozen_norm=encoder if freeze_bn else None) or {"loss": [], "train_acc": []}
     return model, hist
 
 
@@ -211,17 +199,9 @@ def fit_linear_probe(
     feats = encode(encoder, x_train, feature_batch_size)
     head = LinearClassifier(feats.shape[1], _n_classes(y, n_classes)).to(feats.device)
     opt = torch.optim.SGD(head.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
-    hist = _train(
-        head,
-        opt,
-        feats,
-        y.to(feats.device),
-        epochs,
-        batch_size,
-        generator,
-        progress,
-        "linear probe",
-    )
+    hist = fit_epochs(head, feats, y.to(feats.device), _cross_entropy_step(head, opt), epochs=epochs,
+                      batch_size=batch_size, generator=generator, progress=progress,
+                      desc="linear probe") or {"loss": [], "train_acc": []}
     model = EncoderWithHead(encoder, head).eval()
     return model, hist
 
