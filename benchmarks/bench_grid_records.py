@@ -20,7 +20,7 @@ import argparse
 
 from _common import write_bench
 
-from hsinb.grid import time_from_records, to_markdown
+from hsinb.tables import time_from_records, to_markdown
 
 
 def main() -> None:

@@ -1,7 +1,12 @@
-"""Command line: ``hsinb scenes | fetch | grid | aggregate | check-c | calibrate | report``.
+"""Command line: ``hsinb list | run | tables | scenes | fetch | grid | aggregate | check-c |
+calibrate | report``.
 
 Examples::
 
+    hsinb list                              # the declared experiments, runs recorded / missing
+    hsinb run A_real --only scene=samson    # what is missing of one, on a local pool
+    hsinb run C_samson --executor tcp://10.0.0.5:8786   # on a running Dask scheduler
+    hsinb tables A_real                     # its tables from the records
     hsinb scenes
     hsinb fetch paviaU                      # download + verify into the cache
     hsinb grid notebooks/03_supervised_baseline.ipynb results/runs/a1-sup \\
@@ -16,6 +21,7 @@ import argparse
 import ast
 import shlex
 import sys
+from pathlib import Path
 
 
 def _value(text: str):
@@ -52,15 +58,66 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _runner_options(args: argparse.Namespace) -> dict:
+    return dict(executor=args.executor, workers=args.workers, threads_per_run=args.threads_per_run,
+                attempts=args.attempts)
+
+
 def cmd_grid(args: argparse.Namespace) -> int:
     """Run a notebook or a task over every combination of the parameters."""
-    from .grid import run_grid
+    from .runner import run_grid
 
     grid = {p[0]: [_value(v) for v in p[1:]] for p in args.param}
     shard = tuple(int(x) for x in args.shard.split("/")) if args.shard else None
-    report = run_grid(args.target, grid, args.out_dir, workers=args.workers, shard=shard, kernel_name=args.kernel)
+    report = run_grid(args.target, grid, args.out_dir, shard=shard, kernel_name=args.kernel, **_runner_options(args))
     print(report)
     return 0 if report.ok else 1
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """The declared experiments, with how many of their runs are recorded."""
+    from .runner.catalog import default_results, list_names, load_experiment
+
+    results = Path(args.results) if args.results else default_results()
+    print(f"{'experiment':28s} {'recorded':>9s} {'missing':>8s} {'failed':>7s}  what")
+    for name in list_names():
+        exp = load_experiment(name)
+        s = exp.status(results)
+        print(f"{name:28s} {s['recorded']:>4d}/{s['planned']:<4d} {s['missing']:>8d} {s['failed']:>7d}  "
+              f"{exp.description}")
+    print(f"(records under {results}; `hsinb run NAME` runs what is missing, `hsinb tables NAME` builds tables)")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run what is missing of declared experiments (resumable)."""
+    from .runner import run_experiment
+
+    only = dict(_pair(x) for x in args.only)
+    ok = True
+    for name in args.names:
+        report = run_experiment(name, results=args.results, notebook=args.notebook, only=only or None,
+                                kernel_name=args.kernel, **_runner_options(args))
+        print(f"{name}: {report}")
+        ok &= report.ok
+    return 0 if ok else 1
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    """Build the tables of declared experiments from their records."""
+    from .runner import build_tables
+
+    for name in args.names:
+        for path in build_tables(name, results=args.results):
+            print(f"wrote {path}")
+    return 0
+
+
+def _pair(text: str) -> tuple[str, object]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise SystemExit(f"--only takes NAME=VALUE (e.g. --only scene=samson), not {text!r}")
+    return name, _value(value)
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -91,53 +148,34 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_aggregate(args: argparse.Namespace) -> int:
     """Mean ± std tables of run records, beside the papers' values and baselines' rows."""
-    import pandas as pd
+    from .runner import build_table
 
-    from .grid import (
-        aggregate,
-        append_baselines,
-        collect,
-        constant_parameters,
-        format_table,
-        write_table,
-    )
-
-    runs = collect(args.records)
-    by = list(args.by)
-    if "scene" in runs.columns and "scene" not in by:
-        by.insert(0, "scene")  # every table names its scene, so a -sim one says so
-    agg = aggregate(runs, by, args.metrics, args.scale)
-    paper = pd.read_csv(args.paper) if args.paper else None
-    table = format_table(agg, by, args.metrics, paper, args.digits)
-    if args.baselines:
-        table = append_baselines(table, collect(args.baselines), by, args.metrics, digits=args.digits,
-                                 scale=args.scale)
-    note = args.note
-    if "scene" in table and table["scene"].astype(str).str.endswith("-sim").any():
-        note = ("Scenes named *-sim are SIMULATED stand-ins (real label map, simulated "
-                "spectra): their numbers are not numbers for the real scenes. " + note)
-    fixed = constant_parameters(runs, exclude=[*by, "seed"])
-    if fixed:
-        which = "Same in every run above the classical rows" if args.baselines else "Same in every run"
-        note = (note + f"\n\n{which}: " + ", ".join(f"{k}={v}" for k, v in fixed.items()) + ".").strip()
-    csv_path, md_path = write_table(table, args.out, _command(args.argv), note, title=args.title)
+    csv_path, md_path = build_table(args.records, args.out, by=args.by, metrics=args.metrics,
+                                    command=_command(args.argv), paper=args.paper, baselines=args.baselines,
+                                    digits=args.digits, scale=args.scale, title=args.title, note=args.note)
     print(f"wrote {csv_path} and {md_path}")
     return 0
 
 
 def cmd_check_c(args: argparse.Namespace) -> int:
     """Paper C's claims, our reproduction criterion and the classical baselines, on records."""
-    import pandas as pd
+    from .analysis.method_c_checks import write_claims_report
 
-    from .analysis.method_c_checks import claims_report
-    from .grid import collect
-    from .records import atomic_write_text
-
-    baselines = collect(args.baselines) if args.baselines else None
-    md = claims_report(collect(args.records), pd.read_csv(args.paper), args.title, _command(args.argv),
-                       baselines=baselines)
-    print(f"wrote {atomic_write_text(f'{args.out}.md', md)}")
+    for path in write_claims_report(records=args.records, paper=args.paper, out=args.out, title=args.title,
+                                    baselines=args.baselines, command=_command(args.argv)):
+        print(f"wrote {path}")
     return 0
+
+
+def _add_runner_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--executor", default="local", help="where runs execute: 'local' (a process pool, default), "
+                   "a Dask scheduler address (tcp://host:8786) or a cluster config (.toml: a LocalCluster, "
+                   "SLURM or PBS; see hsinb.runner.executors)")
+    p.add_argument("--workers", type=int, default=None, help="runs at once (local pool and cluster configs; "
+                   "default: one per core, fewer when the runs' declared memory does not fit)")
+    p.add_argument("--threads-per-run", type=int, default=None, help="torch threads of each run (default: 1, "
+                   "or the cores shared among --workers)")
+    p.add_argument("--attempts", type=int, default=3, help="tries of a run whose worker died (default 3)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -157,10 +195,27 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("out_dir")
     g.add_argument("-p", "--param", nargs="+", action="append", default=[], metavar=("NAME", "VALUE"),
                    help="a parameter and its value(s); repeat for each parameter")
-    g.add_argument("--workers", type=int, default=None, help="runs at once (default: half the cores)")
     g.add_argument("--shard", help="i/n: run every n-th combination starting at i")
     g.add_argument("--kernel")
+    _add_runner_options(g)
     g.set_defaults(func=cmd_grid)
+    ls = sub.add_parser("list", help="the declared experiments, with their runs recorded / missing / failed")
+    ls.add_argument("--results", help="the results folder (default: results/ of the checkout, else ./results)")
+    ls.set_defaults(func=cmd_list)
+    rn = sub.add_parser("run", help="run what is missing of declared experiments (resumable; see `hsinb list`)")
+    rn.add_argument("names", nargs="+", help="experiment names (hsinb/experiments/declared/NAME.toml) or .toml files")
+    rn.add_argument("--only", nargs="+", default=[], metavar="NAME=VALUE",
+                    help="run only the combinations with these values (e.g. --only scene=samson seed=0)")
+    rn.add_argument("--notebook", action="store_true", help="execute the notebook twin (keeps executed "
+                    "notebooks) instead of the task; same records")
+    rn.add_argument("--results", help="the results folder (default: results/ of the checkout, else ./results)")
+    rn.add_argument("--kernel")
+    _add_runner_options(rn)
+    rn.set_defaults(func=cmd_run)
+    tb = sub.add_parser("tables", help="build the tables of declared experiments from their records")
+    tb.add_argument("names", nargs="+")
+    tb.add_argument("--results", help="the results folder (default: results/ of the checkout, else ./results)")
+    tb.set_defaults(func=cmd_tables)
     c = sub.add_parser("calibrate", help="calibrate the difficulty of *-sim stand-ins (see "
                        "hsinb.experiments.calibration)")
     c.add_argument("scenes", nargs="+", help="e.g. paviaU-sim houston2013-sim")

@@ -79,7 +79,8 @@ from hsinb.analysis.ablation import (
     select_runs,
     transform_ranking,
 )
-from hsinb.grid import collect, run_grid
+from hsinb.runner import run_grid
+from hsinb.tables import collect
 from hsinb.records import REPO_ROOT, atomic_write_text
 from hsinb.views import augmentation_pairs
 

@@ -1,6 +1,6 @@
 """Ablations over grids of runs: paper A's augmentation pair matrix (Fig. 2).
 
-The grid itself is an ordinary :func:`hsinb.grid.run_grid` over ``transforms`` in
+The grid itself is an ordinary :func:`hsinb.runner.run_grid` over ``transforms`` in
 :func:`hsinb.views.augmentation_pairs` (and seeds); this module turns its records into the
 symmetric matrix that the figure shows.
 """
@@ -19,7 +19,7 @@ __all__ = ["select_runs", "pair_matrix", "pair_gain", "transform_ranking", "diff
 
 
 def select_runs(runs, **fixed: Any):
-    """The rows of a :func:`hsinb.grid.collect` table whose parameters equal ``fixed``
+    """The rows of a :func:`hsinb.tables.collect` table whose parameters equal ``fixed``
     (a missing column or ``None`` must match ``None``), so that runs of another budget in
     the same folder never mix in."""
     keep = np.ones(len(runs), dtype=bool)
@@ -42,7 +42,7 @@ def pair_matrix(runs, names: Iterable[str] | None = None, metric: str = "linear_
     """Mean and std over seeds of ``metric`` for every transform pair.
 
     Args:
-        runs: a :func:`hsinb.grid.collect` table with a ``transforms`` column
+        runs: a :func:`hsinb.tables.collect` table with a ``transforms`` column
             (``"a,b"``, ``"a"`` or ``"none"``) and the ``metric`` column.
         names: the transforms on the axes (default: those present, canonical order).
 
@@ -162,7 +162,7 @@ def pair_matrix_tables(mean, std, none: dict, vs_none, *, label: str, budget: st
     """The pair matrix as a table ("mean ± std" per cell, one row per transform) and its
     Markdown page: the matrix, no augmentation beside paper A's value, and each set against
     no augmentation paired by seed. Returns ``(table, markdown)``."""
-    from ..grid import to_markdown
+    from ..tables import to_markdown
 
     table = (mean.round(1).astype(str) + " ± " + std.round(1).astype(str)).reset_index(names="transform")
     md = (f"# Augmentation pair matrix, {label} (linear-probe OA %, mean ± std over seeds)\n\n{budget}.\n"

@@ -13,7 +13,7 @@
    backbone and transform set against the best fair classical baseline (ridge, PLS or
    unmixing with extracted endmembers), paired by seed on the same test tiles.
 
-Both work on the output of :func:`hsinb.grid.aggregate` grouped by ``backbone`` and
+Both work on the output of :func:`hsinb.tables.aggregate` grouped by ``backbone`` and
 ``transforms`` (columns ``<metric>_mean``, ``<metric>_std``, ``n``).
 """
 
@@ -176,7 +176,7 @@ def baseline_summary(baselines, metrics=("R2", "MAE", "MAE_sum")):
     import pandas as pd
 
     from ..experiments.regression_baselines import BASELINES_C, ORACLE_BASELINES
-    from ..grid import aggregate
+    from ..tables import aggregate
 
     have = [m for m in metrics if m in baselines.columns]
     agg = aggregate(baselines, ["baseline"], have)
@@ -275,7 +275,7 @@ def against_baseline(runs, baselines, metrics=("R2", "MAE")):
 
 
 def _baseline_section(runs, baselines) -> str:
-    from ..grid import to_markdown
+    from ..tables import to_markdown
 
     same_scene(runs, baselines)
     summary = baseline_summary(baselines)
@@ -303,7 +303,7 @@ SETTINGS = ("scene", "scene_seed", "radius", "tau", "epochs", "lr", "patch", "tr
 
 
 def claims_report(runs, paper, title: str = "", command: str = "", baselines=None) -> str:
-    """Markdown with both verdicts for the records ``runs`` (from :func:`hsinb.grid.collect`)
+    """Markdown with both verdicts for the records ``runs`` (from :func:`hsinb.tables.collect`)
     against ``paper`` (a paper C table). Records that mix settings are refused
     (:class:`UnknownParameterError` naming them). Our MAE summed over endmembers
     (``MAE_sum``), when recorded, is also compared with the paper's MAE. ``baselines``
@@ -311,7 +311,7 @@ def claims_report(runs, paper, title: str = "", command: str = "", baselines=Non
     classical baselines on the same test tiles."""
     import pandas as pd
 
-    from ..grid import aggregate, constant_parameters, to_markdown
+    from ..tables import aggregate, constant_parameters, to_markdown
 
     fixed = constant_parameters(runs, exclude=["backbone", "transforms", "seed", "alpha"])
     varying = [c for c in SETTINGS if c in runs.columns and c not in fixed]
@@ -368,8 +368,8 @@ def grid_verdict(scene: str, results=None) -> str | None:
 
     import pandas as pd
 
-    from ..grid import collect
     from ..records import REPO_ROOT
+    from ..tables import collect
 
     if scene not in PAPER_TABLES:
         raise UnknownParameterError(f"no paper C table for scene {scene!r}; known: {sorted(PAPER_TABLES)}")
@@ -383,3 +383,24 @@ def grid_verdict(scene: str, results=None) -> str | None:
     paper = results / "paper" / PAPER_TABLES[scene]
     return (f"### Method C on {scene}: {len(runs)} runs of the grid\n\n"
             + claims_report(runs, pd.read_csv(paper), baselines=baselines))
+
+
+def write_claims_report(*, records: str, paper: str, out: str, title: str = "", baselines: str | None = None,
+                        command: str = "") -> list[str]:
+    """:func:`claims_report` of a records folder, written to ``<out>.md`` (``baselines``: a
+    folder of the classical baselines' records, used when it holds any). Returns the file."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from ..records import atomic_write_text
+    from ..tables import collect
+
+    def records_of(folder: str) -> str:
+        return str(Path(folder) / "records") if (Path(folder) / "records").is_dir() else folder
+
+    base = None
+    if baselines and any(Path(records_of(baselines)).glob("*.json")):
+        base = collect(records_of(baselines))
+    md = claims_report(collect(records_of(records)), pd.read_csv(paper), title, command, baselines=base)
+    return [str(atomic_write_text(f"{out}.md", md))]

@@ -31,7 +31,7 @@ from ..records import REPO_ROOT, atomic_write_text, git_commit, make_record
 from ..runtime import pick_device, seed_everything, torch_generator
 from ..scenes.library import load_usgs_library
 from ..scenes.load import load_label_maps
-from ..scenes.registry import get_spec
+from ..scenes.registry import get_spec, stands_in_for
 from ..scenes.simulate import make_standin
 from ..scenes.simulate.calibrated import CALIBRATION_FILE
 from ..splits import few_shot_split
@@ -128,7 +128,7 @@ def calibrate(name: str, target: float | None = None, start: float = 1.0, factor
     realisation (``scene_seed``) and split seeds differ from those the tables use (scene seed
     0, split seeds 0-9), so no reported test number took part in choosing the difficulty.
     """
-    real = name[: -len("-sim")] if name.endswith("-sim") else name
+    real = stands_in_for(name)
     target = TARGET_OA[real] if target is None else target
     make = standin_factory(real, data_dir)
     # runs of another code version are not resumed: the commit is part of the settings
@@ -180,7 +180,7 @@ def calibrate(name: str, target: float | None = None, start: float = 1.0, factor
 def recheck(name: str, n_seeds: int = 5, first_seed: int = 102, data_dir=None, log=print) -> dict:
     """Measure the recorded difficulty of stand-in ``name`` again with ``n_seeds`` check split
     seeds (``first_seed``, ...); returns the calibration result with its check replaced."""
-    real = name[: -len("-sim")] if name.endswith("-sim") else name
+    real = stands_in_for(name)
     rec = json.loads((RESULTS_DIR / f"{real}-sim.json").read_text())["metrics"]
     scene = standin_factory(real, data_dir)(rec["difficulty"], rec["scene_seed"])
     seeds = range(first_seed, first_seed + n_seeds)

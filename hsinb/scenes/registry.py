@@ -477,6 +477,17 @@ STANDIN_SCENES = ("paviaU", "pavia_centre", "indian_pines", "salinas", "ksc", "b
 SIMULATED_SCENES = ("demo", "synthetic-c", *(f"{n}-sim" for n in STANDIN_SCENES))
 
 
+def stands_in_for(name: str) -> str:
+    """The real scene a simulated stand-in ``"<scene>-sim"`` stands in for (its label map
+    and the paper's numbers); any other name is returned as it is."""
+    return name[: -len("-sim")] if name.endswith("-sim") else name
+
+
+def is_stand_in(name: str) -> bool:
+    """Whether ``name`` is a simulated stand-in (``"<scene>-sim"``) of a real scene."""
+    return name.endswith("-sim") and stands_in_for(name) in STANDIN_SCENES
+
+
 def list_scenes() -> list[str]:
     """Every scene name that :func:`hsinb.load_scene` accepts."""
     return [*SCENES, *SIMULATED_SCENES]
@@ -484,7 +495,7 @@ def list_scenes() -> list[str]:
 
 def get_spec(name: str) -> SceneSpec:
     """The spec of a file-backed scene (for ``name-sim``: the real scene it stands in for)."""
-    base = name[: -len("-sim")] if name.endswith("-sim") else name
+    base = stands_in_for(name)
     if base in SCENES:
         return SCENES[base]
     close = difflib.get_close_matches(name, list_scenes(), n=3, cutoff=0.6)

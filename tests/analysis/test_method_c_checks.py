@@ -7,7 +7,7 @@ import pytest
 
 from hsinb.analysis.method_c_checks import FULL_ORDER, best_backbone, ordering_check, paper_gap
 from hsinb.errors import UnknownParameterError
-from hsinb.grid import aggregate
+from hsinb.tables import aggregate
 
 
 def _runs(values: dict[tuple[str, str], list[float]]):
@@ -246,7 +246,7 @@ def _write_runs(folder, rows):
 
 def test_backbones_are_paired_with_the_best_fair_baseline_on_the_same_tiles(tmp_path):
     from hsinb.analysis.method_c_checks import against_baseline, best_baseline
-    from hsinb.grid import collect
+    from hsinb.tables import collect
 
     tiles = {s: [s, s + 3] for s in range(4)}
     _write_runs(tmp_path / "c", [({"backbone": "luo", "transforms": "none", "seed": s},
@@ -292,7 +292,7 @@ def test_c_table_and_check_carry_the_baselines_rows(tmp_path):
 def test_baselines_of_another_scene_draw_or_an_empty_folder_are_refused(tmp_path):
     from hsinb.analysis.method_c_checks import against_baseline
     from hsinb.cli import main
-    from hsinb.grid import append_baselines, collect
+    from hsinb.tables import append_baselines, collect
 
     _write_runs(tmp_path / "c", [({"scene": "synthetic-c", "scene_seed": 0, "backbone": "luo", "transforms": "none",
                                    "seed": s}, {"R2": 0.8, "MAE": 0.1}, [s]) for s in range(2)])

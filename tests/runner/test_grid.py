@@ -1,16 +1,15 @@
-"""The grid runner (papermill notebooks or task functions; resumable, atomic) and the
-aggregation of its records into tables."""
+"""The grid runner: papermill notebooks or task functions; resumable, atomic, fault-tolerant."""
 
 from __future__ import annotations
 
 import json
 
 import nbformat
-import pandas as pd
 import pytest
 
 from hsinb.errors import UnknownParameterError
-from hsinb.grid import aggregate, collect, expand_grid, format_table, run_grid, run_key, to_markdown
+from hsinb.runner import run_grid, run_key
+from hsinb.tables import collect, expand_grid
 
 
 def test_expand_and_keys():
@@ -55,14 +54,7 @@ def test_grid_runs_resumes_and_aggregates(tiny_notebook, tmp_path):
     report = run_grid(tiny_notebook, grid, out, workers=1, progress=False)
     assert len(report.done) == 1 and len(report.skipped) == 3
     assert not list((out / "notebooks").glob(".*"))  # no temporary notebooks left
-    # aggregate: mean ± std over seeds
-    runs = collect(out / "records")
-    agg = aggregate(runs, by=["x"], metrics=["score"])
-    assert agg["score_mean"].tolist() == [10.5, 20.5] and agg["n"].tolist() == [2, 2]
-    paper = pd.DataFrame({"x": [1, 2], "score": [11.0, 19.0]})
-    table = format_table(agg, ["x"], ["score"], paper=paper)
-    assert table["score"].iloc[0] == "10.5 ± 0.7" and table["score (paper)"].iloc[1] == 19.0
-    assert "| x | score | score (paper) | n |" in to_markdown(table)
+    assert sorted(collect(out / "records")["score"]) == [10, 11, 20, 21]
     spec = json.loads((out / "grid.json").read_text())
     assert spec["grid"] == grid
 
@@ -87,7 +79,7 @@ def test_grid_unknown_parameter(tiny_notebook, tmp_path):
         run_grid(tiny_notebook, {"K": [5]}, tmp_path / "runs", progress=False)
 
 
-def test_stale_temp_files_of_dead_runs_are_removed(tiny_notebook, tmp_path):
+def test_stale_temp_files_of_dead_runs_are_removed(tiny_task, tmp_path):
     import socket
 
     out = tmp_path / "runs"
@@ -99,7 +91,7 @@ def test_stale_temp_files_of_dead_runs_are_removed(tiny_notebook, tmp_path):
     other_host = out / "records" / ".k.tmp-elsewhere-1.json"
     for p in (dead, alive, other_host):
         p.write_text("{}")
-    run_grid(tiny_notebook, {"x": [1]}, out, progress=False)
+    run_grid(tiny_task, {"x": [1]}, out, progress=False)
     assert not dead.exists() and alive.exists() and other_host.exists()
 
 
@@ -107,7 +99,7 @@ def test_stale_temp_files_of_dead_runs_are_removed(tiny_notebook, tmp_path):
 
 def test_grid_kernels_use_distinct_ipc_sockets():
     """Parallel TCP kernels can race for one free port (CI saw 'Address already in use')."""
-    from hsinb.grid import _is_kernel_start_failure, ipc_kernel_manager
+    from hsinb.runner.run_one import _is_kernel_start_failure, ipc_kernel_manager
 
     cls = ipc_kernel_manager()
     a, b = cls(kernel_name="python3"), cls(kernel_name="python3")
@@ -128,7 +120,13 @@ def tiny_task(x=1, seed=0, record_path=None):
         raise ValueError("asked to fail")
     if x == 99:
         import os
-        os._exit(3)  # the worker process dies
+        os._exit(3)  # the worker process dies, every time
+    if x == 98:
+        import os
+        marker = Path(record_path).parent.parent / "died-once"
+        if not marker.exists():
+            marker.write_text("")
+            os._exit(3)  # the worker process dies the first time only
     Path(record_path).write_text(json.dumps({"params": {"x": x, "seed": seed}, "seed": seed,
                                              "metrics": {"y": 2 * x + seed}}))
 '''
@@ -137,7 +135,6 @@ def tiny_task(x=1, seed=0, record_path=None):
 def test_grid_runs_task_functions_like_notebooks(tmp_path, monkeypatch):
     """A 'module:function' target: same records, skips, failures; no notebook, no kernel."""
     from hsinb.errors import UnknownParameterError
-    from hsinb.grid import collect, run_grid
 
     (tmp_path / "hsinb_tiny_task.py").write_text(TASK_MODULE)
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -155,91 +152,69 @@ def test_grid_runs_task_functions_like_notebooks(tmp_path, monkeypatch):
         run_grid("hsinb_tiny_task:nothing", {"x": [1]}, out, progress=False)
 
 
-def test_a_dying_task_worker_is_recorded_as_failed_not_a_crash(tmp_path, monkeypatch):
-    from hsinb.grid import run_grid
-
+@pytest.fixture
+def tiny_task(tmp_path, monkeypatch):
     (tmp_path / "hsinb_tiny_task.py").write_text(TASK_MODULE)
     monkeypatch.syspath_prepend(str(tmp_path))
+    return "hsinb_tiny_task:tiny_task"
+
+
+def test_a_worker_that_dies_once_loses_only_that_try(tiny_task, tmp_path):
+    """The local pool restarts after a dead worker and tries its runs again: all recorded."""
     out = tmp_path / "runs"
-    report = run_grid("hsinb_tiny_task:tiny_task", {"x": [1, 99]}, out, workers=1, progress=False)
+    report = run_grid(tiny_task, {"x": [1, 98, 2]}, out, workers=1, progress=False)
+    assert report.ok and len(report.done) == 3, report.failed
+    assert (out / "died-once").exists()  # the first try did die
+    assert len(list((out / "records").glob("*.json"))) == 3
+    assert not [p for p in (out / "records").iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_a_worker_that_always_dies_is_recorded_as_failed_after_bounded_attempts(tiny_task, tmp_path):
+    out = tmp_path / "runs"
+    report = run_grid(tiny_task, {"x": [1, 99]}, out, workers=1, progress=False, attempts=2)
     assert len(report.done) == 1 and len(report.failed) == 1
     (key, why), = report.failed.items()
-    assert "x=99" in key and "died" in why
+    assert "x=99" in key and "died in each of 2 attempts" in why
     assert (out / "failed" / f"{key}.txt").is_file() and not (out / "records" / f"{key}.json").exists()
 
 
-def test_a_standin_sits_beside_the_papers_real_scene():
-    agg = pd.DataFrame({"scene": ["paviaU-sim", "salinas_a"], "K": [0, 0], "OA_mean": [80.0, 90.0],
-                        "OA_std": [1.0, 2.0], "n": [5, 5]})
-    paper = pd.DataFrame({"scene": ["paviaU", "houston2013"], "OA": [88.4, 77.6]})
-    table = format_table(agg, ["scene", "K"], ["OA"], paper=paper)
-    assert table["scene"].tolist() == ["paviaU-sim", "salinas_a"]
-    assert table["OA (paper)"].iloc[0] == 88.4 and table["OA (paper)"].isna().iloc[1]
+def test_a_record_under_another_name_counts_as_done(tiny_task, tmp_path):
+    """Records are recognised by their parameters, also those made before a parameter existed."""
+    out = tmp_path / "runs"
+    (out / "records").mkdir(parents=True)
+    (out / "records" / "old-name.json").write_text(json.dumps({"params": {"x": 1}, "metrics": {"y": 2}}))
+    report = run_grid(tiny_task, {"x": [1, 2], "seed": [0]}, out, workers=1, progress=False,
+                      recorded_before={"seed": 0})
+    assert report.skipped and len(report.done) == 1  # x=1 was recorded without a seed: seed 0
+    report = run_grid(tiny_task, {"x": [1], "seed": [1]}, out, workers=1, progress=False,
+                      recorded_before={"seed": 0})
+    assert len(report.done) == 1  # seed 1 was not
 
 
-def test_a_published_spread_sits_beside_the_published_value():
-    agg = pd.DataFrame({"backbone": ["luo", "li"], "R2_mean": [0.9, 0.8], "R2_std": [0.01, 0.02],
-                        "MAE_mean": [0.05, 0.06], "MAE_std": [0.01, 0.01], "n": [5, 5]})
-    paper = pd.DataFrame({"backbone": ["luo", "li"], "R2": [0.59, 0.55], "R2_std": [0.02, float("nan")],
-                          "MAE": [0.48, 0.52]})
-    table = format_table(agg, ["backbone"], ["R2", "MAE"], paper=paper, digits=3)
-    assert table["R2 (paper)"].tolist() == ["0.59 ± 0.02", "0.55"]
-    assert table["MAE (paper)"].tolist() == [0.48, 0.52]  # no spread published: the value as it is
-    assert "R2_std" not in table.columns
+def test_the_first_record_of_a_combination_wins(tmp_path):
+    """Two workers finishing the same combination: one record, the first, and no temporary."""
+    from hsinb.runner.run_one import _commit_once
+
+    final = tmp_path / "k.json"
+    first, second = tmp_path / ".k.tmp-a-1.json", tmp_path / ".k.tmp-b-2.json"
+    first.write_text('{"who": "first"}')
+    second.write_text('{"who": "second"}')
+    assert _commit_once(first, final) and not _commit_once(second, final)
+    assert json.loads(final.read_text())["who"] == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.json"]
 
 
-def test_shared_settings_never_list_a_metric(tmp_path):
-    from hsinb.grid import constant_parameters
+def test_progress_counts_and_eta_from_the_records_wall_times():
+    from hsinb.runner.progress import Progress
 
-    for i in range(2):
-        rec = {"params": {"backbone": "luo", "seed": i}, "metrics": {"MAE_sum": 0.3, "R2": 0.5 + i}}
-        (tmp_path / f"r{i}.json").write_text(json.dumps(rec))
-    assert constant_parameters(collect(tmp_path), exclude=["seed"]) == {"backbone": "luo"}
+    bar = Progress(total=10, skipped=4, slots=2, recorded_wall_s=[100.0, 300.0])
+    assert bar.remaining == 6 and bar.running == 2 and bar.eta_s() == 6 * 200 / 2
+    import io
 
-
-def test_time_from_records_projects_the_whole_grid_from_each_cells_mean(tmp_path):
-    import json
-
-    from hsinb.grid import time_from_records
-
-    recs = tmp_path / "records"
-    recs.mkdir()
-    runs = [("luo", "none", 10.0), ("luo", "none", 14.0), ("luo", "spectral", 30.0), ("li", "none", 100.0),
-            ("atik", "none", 7.0)]  # atik is not planned: ignored
-    for i, (b, t, s) in enumerate(runs):
-        (recs / f"r{i}.json").write_text(json.dumps({"params": {"backbone": b, "transforms": t, "seed": i},
-                                                     "metrics": {}, "wall_time_s": s}))
-    planned = {"backbone": ["luo", "li"], "transforms": ["none", "spectral"]}
-    table, summary = time_from_records(recs, planned, runs_per_cell=5, workers=2)
-    cell = table.set_index(["backbone", "transforms"])
-    assert cell.loc[("luo", "none"), "n"] == 2 and cell.loc[("luo", "none"), "mean_s"] == 12.0
-    assert cell.loc[("li", "spectral"), "n"] == 0  # planned, not run yet
-    assert summary["runs"] == 4 and summary["ignored"] == 1 and summary["planned_runs"] == 20
-    assert summary["core_s"] == 154.0 and summary["projected_wall_s"] is None  # a cell has no run
-    (recs / "r9.json").write_text(json.dumps({"params": {"backbone": "li", "transforms": "spectral", "seed": 0},
-                                              "metrics": {}, "wall_time_s": 200.0}))
-    _, summary = time_from_records(recs, planned, runs_per_cell=5, workers=2)
-    assert summary["projected_core_s"] == 5 * (12 + 30 + 100 + 200)
-    assert summary["projected_wall_s"] == summary["projected_core_s"] / 2
+    bar.stream = io.StringIO()
+    bar.finished(200.0, ok=True)
+    bar.finished(5.0, ok=False)
+    line = bar.stream.getvalue().splitlines()[-1]
+    assert "5/10 recorded" in line and "failed 1" in line and "remaining 4" in line and "ETA" in line
 
 
-def test_time_from_records_costs_one_grid_across_several_folders(tmp_path):
-    import json
-
-    from hsinb.grid import time_from_records
-
-    for scene, seconds in (("samson", 10.0), ("synthetic-c", 30.0)):
-        recs = tmp_path / scene
-        recs.mkdir()
-        for seed in range(2):
-            (recs / f"r{seed}.json").write_text(json.dumps(
-                {"params": {"scene": scene, "backbone": "luo", "seed": seed}, "metrics": {},
-                 "wall_time_s": seconds + seed}))
-    planned = {"scene": ["samson", "synthetic-c"], "backbone": ["luo"]}
-    table, summary = time_from_records([tmp_path / "samson", tmp_path / "synthetic-c"], planned,
-                                       runs_per_cell=3, workers=2)
-    assert list(table["n"]) == [2, 2] and list(table["mean_s"]) == [10.5, 30.5]
-    assert summary["core_s"] == 82.0 and summary["planned_runs"] == 6
-    assert summary["projected_core_s"] == 3 * (10.5 + 30.5)
-    _, one = time_from_records(tmp_path / "samson", planned, runs_per_cell=3, workers=2)
-    assert one["runs"] == 2 and one["projected_wall_s"] is None  # synthetic-c planned, not in this folder
