@@ -217,6 +217,22 @@ class GpuPerWorker:
 
 CLUSTER_KINDS = ("local", "slurm", "pbs")
 
+#: Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536 (distributed.nanny.pre-spawn-environ);
+#: setting it at all switches off glibc's dynamic mmap threshold, and a torch run then spends its time
+#: in page faults: 1.45x slower here (results/bench/executors_cpu.md). Clusters built here drop it
+#: (LocalCluster) or raise both thresholds (jobs, whose nannies read their own config).
+MALLOC_ENV = {"MALLOC_TRIM_THRESHOLD_": 2**28, "MALLOC_MMAP_THRESHOLD_": 2**25}
+
+
+def slow_malloc_workers(client) -> list[str]:
+    """Workers of ``client`` whose processes run with a small MALLOC_TRIM_THRESHOLD_ and no
+    MALLOC_MMAP_THRESHOLD_ (Dask's default: torch runs much slower there)."""
+    def check() -> bool:
+        trim = os.environ.get("MALLOC_TRIM_THRESHOLD_")
+        return trim is not None and int(trim) < 2**20 and "MALLOC_MMAP_THRESHOLD_" not in os.environ
+
+    return sorted(addr for addr, slow in client.run(check).items() if slow)
+
 
 def read_cluster_config(path: str | os.PathLike) -> dict[str, Any]:
     """A cluster config (TOML): ``kind`` (local, slurm or pbs), ``workers`` (worker
@@ -257,6 +273,10 @@ def cluster_from_config(config: dict[str, Any]):
     if kind == "local":
         from distributed import LocalCluster
 
+        environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+                   if not k.startswith("MALLOC_")}
+        dask.config.set({"distributed.nanny.pre-spawn-environ": environ})  # glibc's defaults, as the local pool
+
         workers = int(config.get("workers") or default_workers(threads_per_run=threads))
         options.setdefault("dashboard_address", ":0")
         cluster = LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
@@ -270,6 +290,9 @@ def cluster_from_config(config: dict[str, Any]):
     options.setdefault("cores", threads * int(options.get("processes", 1)))
     options.setdefault("processes", 1)
     options.setdefault("memory", "8GB")
+    prologue = list(options.pop("job_script_prologue", []))
+    options["job_script_prologue"] = [*prologue, *(f"export DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON__{k}={v}"
+                                                   for k, v in MALLOC_ENV.items())]
     extra = list(options.pop("worker_extra_args", []))
     options["worker_extra_args"] = [*extra, "--resources", "run=1"]
     cluster = cls(**options)
@@ -297,6 +320,14 @@ def make_executor(option: str = "local", *, workers: int | None = None, threads_
         client = Client(option)
         info = client.scheduler_info().get("workers", {})
         per_run = bool(info) and all("run" in (w.get("resources") or {}) for w in info.values())
+        slow = slow_malloc_workers(client) if info else []
+        if slow:
+            import warnings
+
+            warnings.warn(f"{len(slow)} Dask workers run with Dask's MALLOC_TRIM_THRESHOLD_ and no "
+                          "MALLOC_MMAP_THRESHOLD_: torch runs are about 1.45x slower there. Start them with "
+                          + " ".join(f"DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON__{k}={v}" for k, v in MALLOC_ENV.items()),
+                          stacklevel=2)
         return DaskExecutor(client, one_run_per_worker=per_run, attempts=attempts)
     config = read_cluster_config(option)
     if workers:
