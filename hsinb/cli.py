@@ -162,7 +162,8 @@ def cmd_check_c(args: argparse.Namespace) -> int:
     from .analysis.method_c_checks import write_claims_report
 
     for path in write_claims_report(records=args.records, paper=args.paper, out=args.out, title=args.title,
-                                    baselines=args.baselines, command=_command(args.argv)):
+                                    baselines=args.baselines, command=_command(args.argv),
+                                    baselines_required=bool(args.baselines)):
         print(f"wrote {path}")
     return 0
 

@@ -386,9 +386,10 @@ def grid_verdict(scene: str, results=None) -> str | None:
 
 
 def write_claims_report(*, records: str, paper: str, out: str, title: str = "", baselines: str | None = None,
-                        command: str = "") -> list[str]:
+                        command: str = "", baselines_required: bool = False) -> list[str]:
     """:func:`claims_report` of a records folder, written to ``<out>.md`` (``baselines``: a
-    folder of the classical baselines' records, used when it holds any). Returns the file."""
+    folder of the classical baselines' records, used when it holds any; with
+    ``baselines_required`` an empty one is an error). Returns the file."""
     from pathlib import Path
 
     import pandas as pd
@@ -400,7 +401,7 @@ def write_claims_report(*, records: str, paper: str, out: str, title: str = "", 
         return str(Path(folder) / "records") if (Path(folder) / "records").is_dir() else folder
 
     base = None
-    if baselines and any(Path(records_of(baselines)).glob("*.json")):
+    if baselines and (baselines_required or any(Path(records_of(baselines)).glob("*.json"))):
         base = collect(records_of(baselines))
     md = claims_report(collect(records_of(records)), pd.read_csv(paper), title, command, baselines=base)
     return [str(atomic_write_text(f"{out}.md", md))]

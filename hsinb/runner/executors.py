@@ -3,7 +3,8 @@
 - ``local`` (default): a process pool on this machine;
 - ``tcp://host:8786`` (any scheduler address): a running Dask scheduler and its workers;
 - ``cluster.toml``: a Dask cluster built from a small config, a ``LocalCluster`` on a
-  laptop or SLURM / PBS jobs through ``dask-jobqueue`` (see :func:`cluster_from_config`).
+  laptop or SLURM / PBS jobs through ``dask-jobqueue`` (see :func:`cluster_from_config`);
+  a bare name (``laptop``, ``slurm``, ``pbs``) is one of the examples in ``runner/clusters/``.
 
 Every executor runs the same function (:func:`hsinb.runner.run_one.run_one`) on the same
 jobs, so executed notebooks, records and tables are the same whichever ran them. None of
@@ -32,6 +33,7 @@ from ..errors import InvalidParameterError
 from .run_one import Job, Result, record_failure, run_one
 
 DEFAULT_ATTEMPTS = 3  # a run whose worker died is tried this many times in all
+CLUSTERS = Path(__file__).resolve().parent / "clusters"  # example cluster configs, by name
 
 
 # ----------------------------------------------------------------------------- resources
@@ -242,9 +244,12 @@ def read_cluster_config(path: str | os.PathLike) -> dict[str, Any]:
     import tomllib
 
     path = Path(path)
+    if not path.is_file() and (CLUSTERS / f"{path}.toml").is_file():
+        path = CLUSTERS / f"{path}.toml"
     if not path.is_file():
+        names = ", ".join(sorted(p.stem for p in CLUSTERS.glob("*.toml")))
         raise InvalidParameterError(f"no cluster config {str(path)!r}: --executor takes 'local', a scheduler "
-                                    "address (tcp://host:8786) or a cluster config file (.toml)")
+                                    f"address (tcp://host:8786), a cluster config file (.toml) or one of {names}")
     config = tomllib.loads(path.read_text())
     kind = config.get("kind", "local")
     if kind not in CLUSTER_KINDS:

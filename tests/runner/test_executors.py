@@ -65,3 +65,9 @@ def test_a_slurm_config_makes_one_run_per_worker_jobs(tmp_path):
     assert "#SBATCH -p gpu" in script and "#SBATCH --gres=gpu:2" in script and "#SBATCH -t 02:00:00" in script
     assert "--resources run=1" in script and "--nworkers 2" in script and "--nthreads 4" in script
     assert "PRE_SPAWN_ENVIRON__MALLOC_MMAP_THRESHOLD_" in script  # not Dask's slow allocator setting
+
+
+@pytest.mark.parametrize("name", ["laptop", "slurm", "pbs"])
+def test_the_shipped_cluster_configs_are_valid(name):
+    config = read_cluster_config(name)  # a bare name finds runner/clusters/<name>.toml
+    assert config["kind"] in ("local", "slurm", "pbs") and config["threads_per_run"] >= 1
