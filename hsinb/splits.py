@@ -236,6 +236,36 @@ def few_shot_split(
     return per_class_split(labels, int(k), seed, val_per_class, on_too_few, method="few_shot")
 
 
+def random_split(labels: np.ndarray, n_train: int, seed: int) -> Split:
+    """``n_train`` labelled pixels drawn uniformly at random over the whole scene (classes
+    as they come: a rare class may get none), every other labelled pixel is test (paper B's
+    "200 samples are randomly selected" read as 200 in total)."""
+    labels = _check_labels(labels)
+    flat = np.flatnonzero(labels.reshape(-1) > 0)
+    if not 0 < int(n_train) < flat.size:
+        raise SplitError(f"n_train must lie in 1..{flat.size - 1} (the scene has {flat.size} labelled pixels), "
+                         f"got {n_train}")
+    perm = np.random.default_rng(seed).permutation(flat)
+    return Split(perm[:n_train], np.zeros(0, np.int64), perm[n_train:], labels.shape, "random",
+                 {"train": int(n_train), "seed": int(seed)})
+
+
+def thin_train(split: Split, labels: np.ndarray, amount: int, *, per: str, seed: int) -> Split:
+    """``split`` with its training pixels cut to ``amount`` per class (``per="class"``, a
+    class with fewer keeps all of them) or in total (``per="total"``, uniformly); the pixels
+    left out are dropped, not moved to test (a spatially disjoint split stays disjoint)."""
+    check_choice("per", per, ("class", "total"))
+    rng = np.random.default_rng(seed)
+    y = split.label_vector(labels)[split.train]
+    if per == "total":
+        keep = rng.permutation(split.train.size)[: int(amount)]
+    else:
+        keep = np.concatenate([rng.permutation(np.flatnonzero(y == c))[: int(amount)] for c in np.unique(y)]
+                              or [np.zeros(0, np.int64)])
+    params = {**split.params, "thinned": {"amount": int(amount), "per": per, "seed": int(seed)}}
+    return Split(split.train[keep], split.val, split.test, split.shape, split.method, params, split.labels)
+
+
 def official_split(labels: np.ndarray, split_maps: dict[str, np.ndarray], train_key: str = "train",
                    test_key: str | None = "test", val_fraction: float = 0.0, seed: int = 0) -> Split:
     """A scene's fixed training map (and test map; when there is none, test = every other

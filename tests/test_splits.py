@@ -109,3 +109,28 @@ def test_save_load_roundtrip(tmp_path, labels):
 def test_overlap_is_rejected():
     with pytest.raises(SplitError, match="both train and test"):
         Split(np.array([1, 2]), np.array([], np.int64), np.array([2, 3]), (2, 2))
+
+
+def test_random_split_draws_n_pixels_over_the_whole_scene():
+    from hsinb.splits import random_split
+
+    labels = np.zeros((20, 20), np.int64)
+    labels[:10] = 1
+    labels[10:, :5] = 2
+    s = random_split(labels, 30, seed=0)
+    assert s.train.size == 30 and s.test.size == 250 - 30
+    assert np.all(labels.reshape(-1)[np.concatenate([s.train, s.test])] > 0)
+    with pytest.raises(SplitError, match="n_train"):
+        random_split(labels, 250, seed=0)
+
+
+def test_thin_train_keeps_a_disjoint_split_disjoint():
+    from hsinb.splits import block_split, thin_train
+
+    labels = np.tile(np.repeat([1, 2], 10), (20, 1))
+    full = block_split(labels, 5, 0.5, seed=0, guard=2)
+    thin = thin_train(full, labels, 3, per="class", seed=0)
+    y = labels.reshape(-1)[thin.train]
+    assert sorted(np.bincount(y)[1:].tolist()) == [3, 3] and set(thin.train) <= set(full.train)
+    assert np.array_equal(thin.test, full.test)
+    assert thin_train(full, labels, 4, per="total", seed=0).train.size == 4

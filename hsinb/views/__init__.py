@@ -12,6 +12,7 @@
 * :mod:`~hsinb.views.compose`: :data:`TRANSFORMS` registry, :func:`build_transforms`,
   :func:`augmentation_pairs` (the sets of paper A's pair matrix).
 * :mod:`~hsinb.views.pairs`: :class:`PairSampler` (overlapping patches, neighbour pixels, same).
+* :mod:`~hsinb.views.regions`: paper B's p×p regions drawn from several scenes (its pseudo-labels).
 """
 
 from .compose import (
@@ -33,7 +34,7 @@ from .compose import (
 )
 from .pairs import PAIR_MODES, PairSampler, neighbour_offsets, overlap_offsets
 from .radiometry import AtmosphericCompensation, HapkeScattering
-from .spatial import RandomFlip, RandomResizedCrop, RandomRotation90
+from .spatial import RandomDihedral, RandomFlip, RandomResizedCrop, RandomRotation90
 from .spatial_warp import ElasticDeformation, RandomRotation, SpatialShift
 from .spectral import (
     AdjacentBandSwap,
@@ -57,7 +58,7 @@ __all__ = [
     "PAPER_C_SPATIAL", "WAVELENGTH_AWARE", "TRANSFORM_SETS_C", "Compose", "OneOf", "build_transforms", "build_one_of",
     "build_transform_set_c", "augmentation_pairs",
     "PAIR_MODES", "PairSampler", "overlap_offsets", "neighbour_offsets",
-    "RandomFlip", "RandomRotation90", "RandomResizedCrop", "RandomRotation", "ElasticDeformation", "SpatialShift",
+    "RandomFlip", "RandomRotation90", "RandomResizedCrop", "RandomDihedral", "RandomRotation", "ElasticDeformation", "SpatialShift",
     "RandomScale", "GaussianNoise", "RandomBandDrop", "RandomPixelDrop", "AdjacentBandSwap", "RandomTranslation",
     "SpectralShift", "SpectralFlip", "ElasticSpectralDistortion", "BandErasure", "BandPermutation",
     "NeighbourMixing", "HapkeScattering", "AtmosphericCompensation",

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from .base import band_axis, check_p, check_range, rand, sample_mask
 
-__all__ = ["RandomFlip", "RandomRotation90", "RandomResizedCrop"]
+__all__ = ["RandomFlip", "RandomRotation90", "RandomResizedCrop", "RandomDihedral"]
 
 
 def _spatial(x: torch.Tensor) -> bool:
@@ -158,3 +158,23 @@ class RandomResizedCrop:
         # grid_sample of the identity is exact up to rounding; keep untouched samples bit-exact
         out = torch.where(mask.view(-1, 1, 1, 1), out.to(x.dtype), flat)
         return out.reshape(x.shape)
+
+
+@dataclass
+class RandomDihedral:
+    """Each patch becomes one of its 8 mirror images / rotations (the dihedral group of the
+    square), drawn uniformly: a transposition, then a left-right and an up-down flip, each
+    with probability 1/2 (paper B's eight-fold augmentation by mirroring across the
+    vertical, horizontal and two diagonal axes). Square patches only."""
+
+    def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+        if not _spatial(x):
+            return x
+        if x.shape[-1] != x.shape[-2]:
+            raise ValueError(f"RandomDihedral needs square patches, got {tuple(x.shape[-2:])}")
+        n = x.shape[0]
+        shape = (n,) + (1,) * (x.ndim - 1)
+        draws = rand((3, n), generator, x.device) < 0.5
+        x = torch.where(draws[0].view(shape), x.transpose(-1, -2), x)
+        x = torch.where(draws[1].view(shape), x.flip(-1), x)
+        return torch.where(draws[2].view(shape), x.flip(-2), x)

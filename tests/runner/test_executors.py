@@ -6,7 +6,13 @@ import pytest
 
 from hsinb.errors import InvalidParameterError
 from hsinb.runner import executors
-from hsinb.runner.executors import default_workers, gpu_for_slot, make_executor, read_cluster_config, visible_gpus
+from hsinb.runner.executors import (
+    default_workers,
+    gpu_for_slot,
+    make_executor,
+    read_cluster_config,
+    visible_gpus,
+)
 
 
 def test_default_workers_use_every_core_unless_memory_is_short(monkeypatch):
