@@ -40,7 +40,7 @@ from ..splits import Split, block_split, per_class_split, random_split, thin_tra
 from .params import make_task, record_params, with_quick
 
 __all__ = ["METHODS_B", "PAPER_B_SOURCES", "MethodBParams", "MethodBRun", "QUICK_B", "run", "method_b_task",
-           "load_domain", "embedding_purity", "target_split"]
+           "load_domain", "embed_labelled", "embedding_purity", "target_split"]
 
 METHODS_B = ("self-sup", "sup", "cd-scratch", "scratch")
 PAPER_B_SOURCES = "salinas-sim,ksc-sim,pavia_centre-sim,paviaU-sim,botswana-sim"
@@ -193,12 +193,9 @@ def _pretrained(params: MethodBParams, sources: dict[str, Scene], progress: bool
     return cached_encoder(config, build, train, log=print if progress else (lambda _: None))
 
 
-def embedding_purity(model, scenes: dict[str, Scene], *, pixels: int = 400, k: int = 10, seed: int = 0) -> dict:
-    """How the shared network's embedding (L2-normalised, at labelled pixels of each scene)
-    is organised: ``scene`` = share of each pixel's k nearest neighbours from its own scene;
-    ``class`` = share from its own scene AND class (1.0: classes apart; about 1/C: classes
-    mixed within a scene). The pretext-task trap: scene purity near 1 with class purity near
-    chance means the pre-training separated scenes and learned little else."""
+def embed_labelled(model, scenes: dict[str, Scene], *, pixels: int = 400, seed: int = 0):
+    """The shared network's embedding (L2-normalised) at up to ``pixels`` random labelled
+    pixels of each scene: (z (N, D) array, scene index (N,), class id (N,))."""
     from ..patches import PaddedCube
 
     rng = np.random.default_rng(seed)
@@ -210,18 +207,26 @@ def embedding_purity(model, scenes: dict[str, Scene], *, pixels: int = 400, k: i
             idx = rng.choice(flat, min(pixels, flat.size), replace=False)
             rows, cols = np.divmod(idx, sc.shape[1])
             x = PaddedCube(sc.cube, 5).extract(rows, cols, "2d")
-            f = model.features(x, name)[:, :, 2, 2]
-            zs.append(torch.nn.functional.normalize(f, dim=1))
+            zs.append(torch.nn.functional.normalize(model.features(x, name)[:, :, 2, 2], dim=1))
             scene_ids.append(np.full(idx.size, i))
             class_ids.append(sc.labels.reshape(-1)[idx])
-    z = torch.cat(zs)
-    sid, cid = np.concatenate(scene_ids), np.concatenate(class_ids)
-    sim = z @ z.T
+    return torch.cat(zs).numpy(), np.concatenate(scene_ids), np.concatenate(class_ids)
+
+
+def embedding_purity(model, scenes: dict[str, Scene], *, pixels: int = 400, k: int = 10, seed: int = 0) -> dict:
+    """How the embedding of :func:`embed_labelled` is organised: ``scene`` = share of each
+    pixel's k nearest neighbours (cosine) from its own scene; ``class`` = share from its own
+    scene AND class; ``class_chance`` = the same share if classes were shuffled within each
+    scene. The pretext-task trap: scene purity near 1 with class purity near its chance level
+    means the pre-training separated the scenes and learned little else."""
+    z, sid, cid = embed_labelled(model, scenes, pixels=pixels, seed=seed)
+    sim = torch.as_tensor(z) @ torch.as_tensor(z).T
     sim.fill_diagonal_(-2.0)
     nn_idx = sim.topk(k, dim=1).indices.numpy()
     same_scene = sid[nn_idx] == sid[:, None]
     same_class = same_scene & (cid[nn_idx] == cid[:, None])
-    return {"scene": float(same_scene.mean()), "class": float(same_class.mean()), "k": k,
+    chance = float(np.mean([np.sum((np.bincount(cid[sid == i]) / np.sum(sid == i)) ** 2) for i in np.unique(sid)]))
+    return {"scene": float(same_scene.mean()), "class": float(same_class.mean()), "class_chance": chance, "k": k,
             "pixels_per_scene": pixels}
 
 

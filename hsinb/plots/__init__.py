@@ -8,6 +8,7 @@
   that also returns a static figure for non-interactive runs.
 * :mod:`~hsinb.plots.training_plots`: learning curves, embeddings, classification maps.
 * :mod:`~hsinb.plots.regression_plots`: abundance tile maps and predicted-vs-true scatter (method C).
+* :mod:`~hsinb.plots.cross_domain_plots`: the regions of method B's pre-training.
 * :mod:`~hsinb.plots.ablation_plots`: the augmentation pair-matrix heatmap (paper A, Fig. 2).
 * :mod:`~hsinb.plots.save`: :func:`save_figures`, a run's figures as PNG files.
 
@@ -16,6 +17,7 @@ Every figure's title carries ``scene.display_name`` (simulated scenes say so).
 
 from .ablation_plots import pair_matrix_heatmap
 from .colour import central_window, percentile_stretch
+from .cross_domain_plots import region_draws
 from .explorer import explorer_figure, explorer_widget, scene_explorer
 from .regression_plots import prediction_scatter, prediction_scatter_grid, tile_abundance_maps
 from .save import save_figures
@@ -36,7 +38,7 @@ from .training_plots import classification_maps, embedding_plot, learning_curves
 
 __all__ = [
     "prediction_scatter", "prediction_scatter_grid", "tile_abundance_maps", "save_figures",
-    "pair_matrix_heatmap",
+    "pair_matrix_heatmap", "region_draws",
     "CLASS_PALETTE", "abundance_maps", "band_statistics", "central_window",
     "class_cmap", "class_colours", "class_spectra",
     "explorer_figure", "explorer_widget", "false_colour", "label_counts", "label_map",
