@@ -95,8 +95,8 @@ idle slot at the end.
 Fastest of {args.repeats} alternating grids per executor (every grid wall: {", ".join(f"{n} " + " / ".join(f"{w:.1f} s" for w in ws) for n, ws in every.items())}).
 The Dask path adds **{extra:+.2f} s a run, {100 * share:+.1f} % of a run's time** over the local pool
 (issue 16's bound: at most 5 %). Dask's own default for its workers, MALLOC_TRIM_THRESHOLD_=65536,
-made the same runs 1.45x slower (9.2 -> 13.4 s for one 30-epoch run, measured while building
-this): the clusters hsinb builds leave glibc's allocator at its defaults, as the local pool does.
+slowed the same runs down markedly in a one-off probe (not measured by this script): the clusters
+hsinb builds leave glibc's allocator at its defaults, as the local pool does.
 """
     write_bench(args.name, {"results": results, "every_wall_s": every, "dask_extra_per_run_s": extra,
                             "dask_extra_share": share,

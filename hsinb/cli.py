@@ -97,7 +97,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     ok = True
     for name in args.names:
         report = run_experiment(name, results=args.results, notebook=args.notebook, only=only or None,
-                                kernel_name=args.kernel, **_runner_options(args))
+                                kernel_name=args.kernel, command=_command(args.argv), **_runner_options(args))
         print(f"{name}: {report}")
         ok &= report.ok
     return 0 if ok else 1
@@ -168,6 +168,10 @@ def cmd_check_c(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_results_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--results", help="the results folder (default: results/ of the checkout, else ./results)")
+
+
 def _add_runner_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--executor", default="local", help="where runs execute: 'local' (a process pool, default), "
                    "a Dask scheduler address (tcp://host:8786) or a cluster config (.toml: a LocalCluster, "
@@ -201,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_runner_options(g)
     g.set_defaults(func=cmd_grid)
     ls = sub.add_parser("list", help="the declared experiments, with their runs recorded / missing / failed")
-    ls.add_argument("--results", help="the results folder (default: results/ of the checkout, else ./results)")
+    _add_results_option(ls)
     ls.set_defaults(func=cmd_list)
     rn = sub.add_parser("run", help="run what is missing of declared experiments (resumable; see `hsinb list`)")
     rn.add_argument("names", nargs="+", help="experiment names (hsinb/experiments/declared/NAME.toml) or .toml files")
@@ -209,13 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="run only the combinations with these values (e.g. --only scene=samson seed=0)")
     rn.add_argument("--notebook", action="store_true", help="execute the notebook twin (keeps executed "
                     "notebooks) instead of the task; same records")
-    rn.add_argument("--results", help="the results folder (default: results/ of the checkout, else ./results)")
+    _add_results_option(rn)
     rn.add_argument("--kernel")
     _add_runner_options(rn)
     rn.set_defaults(func=cmd_run)
     tb = sub.add_parser("tables", help="build the tables of declared experiments from their records")
     tb.add_argument("names", nargs="+")
-    tb.add_argument("--results", help="the results folder (default: results/ of the checkout, else ./results)")
+    _add_results_option(tb)
     tb.set_defaults(func=cmd_tables)
     c = sub.add_parser("calibrate", help="calibrate the difficulty of *-sim stand-ins (see "
                        "hsinb.experiments.calibration)")

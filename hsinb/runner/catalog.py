@@ -39,7 +39,6 @@ The schema (every path is relative to the results folder, ``results/`` of the ch
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -184,7 +183,7 @@ def check_experiment(exp: Experiment, *, notebook: bool = False) -> None:
 
 
 def run_experiment(name: str, *, results: str | os.PathLike | None = None, notebook: bool = False,
-                   only: dict[str, Any] | None = None, **runner: Any) -> GridReport:
+                   only: dict[str, Any] | None = None, command: str | None = None, **runner: Any) -> GridReport:
     """Run what is missing of a declared experiment (``runner``: executor, workers,
     threads_per_run, attempts, progress; see :func:`hsinb.runner.grid.run_planned`)."""
     exp = load_experiment(name)
@@ -193,7 +192,7 @@ def run_experiment(name: str, *, results: str | os.PathLike | None = None, noteb
     planned = exp.plan(results, notebook=notebook, only=only)
     if not planned:
         raise InvalidParameterError(f"{name}: no combination has {only}")
-    command = "hsinb " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:] else f"hsinb run {name}"
+    command = command or f"hsinb run {name}"
     for out in sorted({p.out for p in planned}):
         out.mkdir(parents=True, exist_ok=True)
         atomic_write_text(out / "grid.json", _grid_json(exp, out, results, command))

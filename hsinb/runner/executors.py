@@ -221,7 +221,7 @@ CLUSTER_KINDS = ("local", "slurm", "pbs")
 
 #: Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536 (distributed.nanny.pre-spawn-environ);
 #: setting it at all switches off glibc's dynamic mmap threshold, and a torch run then spends its time
-#: in page faults: 1.45x slower here (results/bench/executors_cpu.md). Clusters built here drop it
+#: in page faults, markedly slower in a one-off probe here (not a recorded benchmark). Clusters built here drop it
 #: (LocalCluster) or raise both thresholds (jobs, whose nannies read their own config).
 MALLOC_ENV = {"MALLOC_TRIM_THRESHOLD_": 2**28, "MALLOC_MMAP_THRESHOLD_": 2**25}
 
@@ -330,7 +330,7 @@ def make_executor(option: str = "local", *, workers: int | None = None, threads_
             import warnings
 
             warnings.warn(f"{len(slow)} Dask workers run with Dask's MALLOC_TRIM_THRESHOLD_ and no "
-                          "MALLOC_MMAP_THRESHOLD_: torch runs are about 1.45x slower there. Start them with "
+                          "MALLOC_MMAP_THRESHOLD_: torch runs can be much slower there. Start them with "
                           + " ".join(f"DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON__{k}={v}" for k, v in MALLOC_ENV.items()),
                           stacklevel=2)
         return DaskExecutor(client, one_run_per_worker=per_run, attempts=attempts)

@@ -94,7 +94,7 @@ def test_the_dashboard_address_is_known(dask_cluster):
 
 
 def test_cluster_workers_keep_the_allocator_of_the_local_pool(dask_cluster):
-    """Dask's MALLOC_TRIM_THRESHOLD_ makes torch runs 1.45x slower; the clusters built here drop it."""
+    """Dask's MALLOC_TRIM_THRESHOLD_ slows torch runs down; the clusters built here drop it."""
     from hsinb.runner.executors import slow_malloc_workers
 
     assert not slow_malloc_workers(dask_cluster.client)
