@@ -17,9 +17,12 @@ record holds OA, AA and κ in % (and the SVM / logistic-regression baselines on 
 target's spectra, same split), the pre-training history and, for the pretext-task trap,
 how well the pre-trained embedding separates scenes and classes (:func:`embedding_purity`).
 
-Our choices where paper B is silent (each one a parameter, recorded): embeddings are
-L2-normalised; fine-tuning batches of 128 patches; the sources' labelled pixels for
-``sup`` and ``cd-scratch`` are 200 per class; ``cd-scratch`` trains for the pre-training
+Our choices where paper B is silent (each one a parameter, recorded): a per-pixel layer
+normalisation in each domain-specific encoder and the gradient's norm clipped to 1 (without
+them the paper's learning rates diverge, see :mod:`hsinb.models.cross_domain` and
+:mod:`hsinb.training.cross_domain`; ``clip_norm=0`` turns clipping off); embeddings are
+L2-normalised; fine-tuning batches of 128 patches; the sources' labelled pixels for ``sup``
+and ``cd-scratch`` are 200 per class; ``cd-scratch`` trains for the pre-training
 schedule (200 iterations); pre-trained layers start from PyTorch's default initialisation.
 """
 
@@ -34,6 +37,7 @@ import torch
 from torch import nn
 
 from ..errors import InvalidParameterError, check_choice
+from ..models.cross_domain import ENCODER_NORMS
 from ..runtime import pick_device, seed_everything
 from ..scenes import Scene, load_scene
 from ..splits import Split, block_split, per_class_split, random_split, thin_train
@@ -96,6 +100,8 @@ class MethodBParams:
     split: str = "random"
     multiscale: bool = False
     more_res: bool = True
+    encoder_norm: str = "layer"
+    clip_norm: float = 1.0
     width: int = 128
     pretrain_iterations: int = 200
     finetune_iterations: int = 100
@@ -112,6 +118,7 @@ class MethodBParams:
         check_choice("method", self.method, METHODS_B)
         check_choice("samples_per", self.samples_per, ("class", "total"))
         check_choice("split", self.split, SPLITS_B)
+        check_choice("encoder_norm", self.encoder_norm, ENCODER_NORMS)
         if self.patch % 2 == 0 or self.patch < 5:
             raise InvalidParameterError(f"patch must be odd and >= 5 (the first layer is 5x5), got {self.patch}")
 
@@ -155,7 +162,7 @@ def _build(params: MethodBParams, bands: dict[str, int], classes: dict[str, int]
     from ..models.cross_domain import CrossDomainCNN
 
     return CrossDomainCNN(bands, classes, width=params.width, n_modules=params.n_modules,
-                          multiscale=params.multiscale, more_res=params.more_res)
+                          multiscale=params.multiscale, more_res=params.more_res, encoder_norm=params.encoder_norm)
 
 
 def _pretrained(params: MethodBParams, sources: dict[str, Scene], progress: bool):
@@ -168,7 +175,8 @@ def _pretrained(params: MethodBParams, sources: dict[str, Scene], progress: bool
     classes = {s: sc.n_classes for s, sc in sources.items()} if params.method == "sup" else None
     config = {"method": f"B-{params.method}", "sources": list(sources), "width": params.width,
               "n_modules": params.n_modules, "multiscale": params.multiscale, "more_res": params.more_res,
-              "iterations": params.pretrain_iterations, "seed": params.seed}
+              "encoder_norm": params.encoder_norm,
+              "clip_norm": params.clip_norm, "iterations": params.pretrain_iterations, "seed": params.seed}
     if params.method == "self-sup":
         config.update(p=params.p, tau=params.tau, regions_per_scene=params.regions_per_scene)
     else:
@@ -181,10 +189,11 @@ def _pretrained(params: MethodBParams, sources: dict[str, Scene], progress: bool
             sampler = RegionSampler({s: cube_tensor(sc) for s, sc in sources.items()}, p=params.p, margin=2,
                                     regions_per_scene=params.regions_per_scene)
             return pretrain_regions(model, sampler, iterations=params.pretrain_iterations, milestones=milestones,
-                                    tau=params.tau, seed=params.seed, progress=progress)
+                                    tau=params.tau, seed=params.seed, clip_norm=params.clip_norm or None,
+                                    progress=progress)
         data = {s: _labelled_patches(sc, params.source_labels, params.patch, params.seed) for s, sc in sources.items()}
         return fit_scenes(model, data, iterations=params.pretrain_iterations, milestones=milestones,
-                          batch_size=params.batch_size, seed=params.seed)
+                          batch_size=params.batch_size, seed=params.seed, clip_norm=params.clip_norm or None)
 
     def build():
         torch.manual_seed(params.seed)
@@ -292,12 +301,14 @@ def run(params: MethodBParams, *, device=None, progress: bool = True) -> MethodB
         model.load_state_dict(pretrained.state_dict())
         model.add_domain(tname, target.n_bands, target.n_classes, init_std=INIT_STD)
         hist = fit_scenes(model, {tname: (data.x_train, data.y_train)}, iterations=n_ft, milestones=ms_ft,
-                          batch_size=params.batch_size, fast_scenes=[tname], domain_lr_scale=10.0, seed=params.seed)
+                          batch_size=params.batch_size, fast_scenes=[tname], domain_lr_scale=10.0, seed=params.seed,
+                          clip_norm=params.clip_norm or None)
     elif params.method == "scratch":
         model = _build(params, {tname: target.n_bands}, {tname: target.n_classes})
         model.reinit_domain(tname, INIT_STD)
         hist = fit_scenes(model, {tname: (data.x_train, data.y_train)}, iterations=n_ft, milestones=ms_ft,
-                          batch_size=params.batch_size, fast_scenes=[tname], domain_lr_scale=10.0, seed=params.seed)
+                          batch_size=params.batch_size, fast_scenes=[tname], domain_lr_scale=10.0, seed=params.seed,
+                          clip_norm=params.clip_norm or None)
     else:  # cd-scratch: sources' labels and the target's training pixels together
         bands = {**{s: sc.n_bands for s, sc in sources.items()}, tname: target.n_bands}
         classes = {**{s: sc.n_classes for s, sc in sources.items()}, tname: target.n_classes}
@@ -306,6 +317,7 @@ def run(params: MethodBParams, *, device=None, progress: bool = True) -> MethodB
         joint[tname] = (data.x_train, data.y_train)
         n_pt = params.pretrain_iterations
         hist = fit_scenes(model, joint, iterations=n_pt, batch_size=params.batch_size, seed=params.seed,
+                          clip_norm=params.clip_norm or None,
                           milestones=[round(m * n_pt / PAPER_B_PRETRAIN[0]) for m in PAPER_B_PRETRAIN[1]])
     extra["finetune"] = {"iterations": hist["iterations"], "loss_last": hist["loss"][-1], "wall_s": hist["wall_s"]}
     classifier = CentreClassifier(model, tname)

@@ -56,3 +56,19 @@ def test_the_receptive_field_is_the_first_layers_5x5():
     with torch.no_grad():
         assert torch.allclose(model.features(x, "a")[..., 4, 4], model.features(y, "a")[..., 4, 4])
         assert not torch.allclose(model.features(x, "a")[..., 2, 2], model.features(y, "a")[..., 2, 2])
+
+
+def test_the_encoder_norm_normalises_each_pixel_alone_and_is_reset_at_transfer():
+    from hsinb.models.cross_domain import ChannelNorm
+
+    x = torch.randn(3, 8, 4, 4) * 5 + 2
+    y = ChannelNorm(8)(x)
+    assert torch.allclose(y.mean(1), torch.zeros(3, 4, 4), atol=1e-5)
+    assert torch.allclose(ChannelNorm(8)(x[:1]), y[:1])  # no batch statistics
+    model = CrossDomainCNN({"a": 6}, {"a": 3}, width=8, n_modules=1)
+    norm = model.encoders["a"][1].norm
+    with torch.no_grad():
+        norm.weight.fill_(3.0)
+    model.reinit_domain("a", 0.001)
+    assert torch.all(norm.weight == 1.0) and torch.all(norm.bias == 0.0)
+    assert isinstance(CrossDomainCNN({"a": 6}, encoder_norm="none").encoders["a"][1], torch.nn.Identity)
