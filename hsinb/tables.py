@@ -109,6 +109,22 @@ def time_from_records(folder: str | os.PathLike | Sequence[str | os.PathLike], p
     return table, summary
 
 
+def select(runs, where: Mapping[str, Any]):
+    """The runs whose parameters hold every value of ``where`` (a column's value, or a list of
+    allowed values); a name no record has is an error that lists the columns."""
+    missing = [k for k in where if k not in runs.columns]
+    if missing:
+        raise UnknownParameterError(f"no column {missing} in the records; columns: {list(runs.columns)}")
+    keep = None
+    for k, v in where.items():
+        allowed = [str(x) for x in (v if isinstance(v, (list, tuple)) else [v])]
+        hit = runs[k].astype(str).isin(allowed)
+        keep = hit if keep is None else keep & hit
+    out = runs[keep] if keep is not None else runs
+    out.attrs = dict(runs.attrs)
+    return out
+
+
 def aggregate(runs, by: Sequence[str], metrics: Sequence[str], scale: float = 1.0):
     """Mean, std (sample, ddof=1) and count of each metric per group of ``by``.
 
@@ -140,7 +156,9 @@ def format_table(agg, by: Sequence[str], metrics: Sequence[str], paper=None, dig
     for m in metrics:
         mean, std = agg[f"{m}_mean"], agg[f"{m}_std"]
         # one run has no spread: "± –" rather than a misleading "± 0.0"
-        table[m] = [f"{a:.{digits}f} ± " + ("–" if s != s else f"{s:.{digits}f}") for a, s in zip(mean, std)]
+        # a metric these runs do not record (e.g. a baseline computed in other rows' runs): "—"
+        table[m] = ["—" if a != a else f"{a:.{digits}f} ± " + ("–" if s != s else f"{s:.{digits}f}")
+                    for a, s in zip(mean, std)]
     table["n"] = agg["n"]
     if paper is not None:
         paper = paper.copy()

@@ -122,3 +122,20 @@ def test_time_from_records_costs_one_grid_across_several_folders(tmp_path):
     assert summary["projected_core_s"] == 3 * (10.5 + 30.5)
     _, one = time_from_records(tmp_path / "samson", planned, runs_per_cell=3, workers=2)
     assert one["runs"] == 2 and one["projected_wall_s"] is None  # synthetic-c planned, not in this folder
+
+
+def test_select_keeps_the_runs_with_the_given_values_and_missing_metrics_show_a_dash():
+    import pytest
+
+    from hsinb.errors import UnknownParameterError
+    from hsinb.tables import select
+
+    runs = pd.DataFrame({"method": ["scratch", "scratch", "self-sup", "self-sup", "self-sup"],
+                         "p": [5, 5, 5, 5, 3], "OA": [30.0, 32.0, 35.0, 37.0, 50.0],
+                         "svm_OA": [16.0, 18.0, None, None, None]})
+    kept = select(runs, {"p": 5})
+    assert len(kept) == 4 and len(select(runs, {"p": [3, 5]})) == 5
+    with pytest.raises(UnknownParameterError, match="columns"):
+        select(runs, {"q": 1})
+    table = format_table(aggregate(kept, ["method"], ["OA", "svm_OA"]), ["method"], ["OA", "svm_OA"])
+    assert list(table["svm_OA"]) == ["17.0 ± 1.4", "—"] and list(table["OA"]) == ["31.0 ± 1.4", "36.0 ± 1.4"]

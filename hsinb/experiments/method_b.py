@@ -327,6 +327,12 @@ def run(params: MethodBParams, *, device=None, progress: bool = True) -> MethodB
                                          else (), seed=params.seed).items():
         metrics.update({f"{name}_OA": 100 * res["OA"], f"{name}_AA": 100 * res["AA"],
                         f"{name}_kappa": 100 * res["kappa"]})
+    if "purity" in extra:  # the pretext-task trap, as numbers a table can average (in %)
+        metrics.update({f"purity_{k}": 100 * extra["purity"][k] for k in ("scene", "class", "class_chance")})
+    if params.method == "self-sup":
+        # eq. (1)'s floor: each query's p²-1 positives share the denominator, negatives vanish
+        floor = (params.p ** 2 - 1) * float(np.log(params.p ** 2 - 1)) if params.p > 1 else 0.0
+        metrics["pretrain_loss_excess"] = extra["pretrain"]["loss_last"] - floor
     extra["n_train"], extra["n_test"] = int(split.train.size), int(split.test.size)
     extra["per_class"] = test["per_class"]
     record = save_run(params.record_path, record_params(params), metrics, split, describe_device(device), timer,

@@ -25,6 +25,7 @@ The schema (every path is relative to the results folder, ``results/`` of the ch
     out = "tables/A_real_{scene}_2d"
     by = ["K"]
     metrics = ["linear_OA", "svm_OA"]
+    where = { width = 32 }              # optional: only the runs with these values (one or a list)
     paper = "paper/A_table1_paviaU.csv" # optional: published values beside ours
     baselines = "runs/C_{scene}_baselines"  # optional: classical rows below
     recorded = ["extra.pretrain.steps"] # optional: values every record holds, stated in the note
@@ -56,6 +57,7 @@ from ..tables import (
     constant_parameters,
     expand_grid,
     format_table,
+    select,
     write_table,
 )
 from .grid import GridReport, Planned, RecordedIndex, check_parameters, plan_folder, run_planned
@@ -162,7 +164,8 @@ def load_experiment(name_or_path: str | os.PathLike) -> Experiment:
         _check_keys(f"{path} grids[{i}]", grid, {"out", "params"})
     for i, table in enumerate(spec.get("tables", [])):
         _check_keys(f"{path} tables[{i}]", table, {"foreach", "records", "out", "by", "metrics", "paper",
-                                                    "baselines", "digits", "scale", "title", "note", "recorded"})
+                                                    "baselines", "digits", "scale", "title", "note", "recorded",
+                                                    "where"})
     for i, step in enumerate(spec.get("steps", [])):
         _check_keys(f"{path} steps[{i}]", step, {"foreach", "call", "notebook", "args", "needs"})
     return Experiment(name=path.stem, description=spec.get("description", ""), task=spec["task"],
@@ -234,9 +237,9 @@ def _recorded_values(folder: Path, dotted: Sequence[str]) -> dict[str, Any]:
 def build_table(records: str | os.PathLike, out: str | os.PathLike, *, by: Sequence[str], metrics: Sequence[str],
                 command: str, paper: str | os.PathLike | None = None, baselines: str | os.PathLike | None = None,
                 digits: int = 1, scale: float = 1.0, title: str = "", note: str = "",
-                recorded: Sequence[str] = ()) -> tuple[Path, Path]:
+                recorded: Sequence[str] = (), where: dict[str, Any] | None = None) -> tuple[Path, Path]:
     """Mean ± std of ``metrics`` per group of ``by`` (the scene first) over the records of
-    ``records``, the paper's values beside (a ``*-sim`` stand-in matched with its real
+    ``records`` (those holding the values of ``where``, when given), the paper's values beside (a ``*-sim`` stand-in matched with its real
     scene), the classical ``baselines`` below; CSV and Markdown at ``out``. The note says
     when scenes are simulated and lists the settings every run shares."""
     import pandas as pd
@@ -244,8 +247,10 @@ def build_table(records: str | os.PathLike, out: str | os.PathLike, *, by: Seque
     from ..scenes import is_stand_in, stands_in_for
 
     runs = collect(records)
+    if where:
+        runs = select(runs, where)
     if len(runs) == 0:
-        raise UnknownParameterError(f"no records under {records}")
+        raise UnknownParameterError(f"no records under {records}" + (f" with {where}" if where else ""))
     by = list(by)
     if "scene" in runs.columns and "scene" not in by:
         by.insert(0, "scene")  # every table names its scene, so a -sim one says so
@@ -289,7 +294,7 @@ def build_tables(name: str, *, results: str | os.PathLike | None = None) -> list
                                    metrics=block["metrics"], command=command, digits=block.get("digits", 1),
                                    scale=block.get("scale", 1.0), title=_fill(block.get("title", ""), values),
                                    note=_fill(block.get("note", ""), values), recorded=block.get("recorded", ()),
-                                   **optional)
+                                   where=block.get("where"), **optional)
     for block in exp.steps:
         for values in _foreach(block):
             written += _run_step(exp, block, values, results, command)
