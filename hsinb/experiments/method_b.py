@@ -126,7 +126,8 @@ class MethodBParams:
 #: what ``quick=True`` changes: a run of seconds on built-in demo scenes (no data file), whose
 #: numbers are not findings
 QUICK_B: dict[str, Any] = dict(target="demo:0:120", sources="demo:1:90,demo:2:150", width=16, n_modules=2,
-                               pretrain_iterations=6, finetune_iterations=6, train_samples=5, source_labels=5)
+                               pretrain_iterations=6, finetune_iterations=6, train_samples=5, source_labels=5,
+                               baselines="")
 
 
 def target_split(scene: Scene, params: MethodBParams) -> Split:

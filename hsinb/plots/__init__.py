@@ -8,7 +8,8 @@
   that also returns a static figure for non-interactive runs.
 * :mod:`~hsinb.plots.training_plots`: learning curves, embeddings, classification maps.
 * :mod:`~hsinb.plots.regression_plots`: abundance tile maps and predicted-vs-true scatter (method C).
-* :mod:`~hsinb.plots.cross_domain_plots`: the regions of method B's pre-training.
+* :mod:`~hsinb.plots.cross_domain_plots`: method B: the regions of a pre-training iteration,
+  the pre-training loss against its floor, the embedding by scene and by class.
 * :mod:`~hsinb.plots.ablation_plots`: the augmentation pair-matrix heatmap (paper A, Fig. 2).
 * :mod:`~hsinb.plots.save`: :func:`save_figures`, a run's figures as PNG files.
 
@@ -17,7 +18,7 @@ Every figure's title carries ``scene.display_name`` (simulated scenes say so).
 
 from .ablation_plots import pair_matrix_heatmap
 from .colour import central_window, percentile_stretch
-from .cross_domain_plots import region_draws
+from .cross_domain_plots import embedding_by_scene_and_class, pretrain_loss, region_draws
 from .explorer import explorer_figure, explorer_widget, scene_explorer
 from .regression_plots import prediction_scatter, prediction_scatter_grid, tile_abundance_maps
 from .save import save_figures
@@ -37,6 +38,7 @@ from .simulator_plots import paper_c_overview, standin_overview
 from .training_plots import classification_maps, embedding_plot, learning_curves, pca_2d
 
 __all__ = [
+    "embedding_by_scene_and_class", "pretrain_loss",
     "prediction_scatter", "prediction_scatter_grid", "tile_abundance_maps", "save_figures",
     "pair_matrix_heatmap", "region_draws",
     "CLASS_PALETTE", "abundance_maps", "band_statistics", "central_window",

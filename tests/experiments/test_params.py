@@ -12,7 +12,7 @@ import pytest
 from support import REPO
 
 from hsinb.errors import UnknownParameterError
-from hsinb.experiments import method_a, method_c
+from hsinb.experiments import method_a, method_b, method_c
 from hsinb.experiments.params import (
     NOT_RECORDED,
     check_names,
@@ -26,6 +26,7 @@ NOTEBOOKS = REPO / "notebooks"
 #: (notebook, parameters class, quick values, batch task, notebook-only parameters)
 EXPERIMENTS = [
     ("04_barlow.ipynb", method_a.MethodAParams, method_a.QUICK_A, method_a.method_a_task, set()),
+    ("05_cross_domain_contrastive.ipynb", method_b.MethodBParams, method_b.QUICK_B, method_b.method_b_task, set()),
     ("06_contrastive_regression.ipynb", method_c.MethodCParams, method_c.QUICK_C, method_c.method_c_task,
      {"figures_dir"}),
 ]
