@@ -3,7 +3,9 @@
 Search order for a file known by its relative path (``"paviaU/PaviaU.mat"``):
 
 1. an explicit folder passed by the caller;
-2. each folder in the environment variable ``HSINB_DATA`` (``os.pathsep``-separated);
+2. each folder in the environment variable ``HSINB_DATA`` (``os.pathsep``-separated); when
+   it is not set, ``../shared/data`` beside the checkout if the package runs from a checkout
+   that has one (the project's shared data folder, :data:`SHARED_DATA`);
 3. the per-user cache, ``HSINB_CACHE`` or ``~/.cache/hsinb``.
 
 A missing file is downloaded into the cache from :data:`~hsinb.scenes.registry.FILES`,
@@ -28,6 +30,9 @@ from ..errors import ChecksumMismatchError, DataFileNotFoundError
 from .registry import FILES, SourceFile
 
 CHUNK = 1 << 20
+#: the shared data folder beside a checkout (searched after HSINB_DATA when it exists)
+_CHECKOUT = Path(__file__).resolve().parents[2]
+SHARED_DATA = _CHECKOUT.parent / "shared" / "data"
 
 
 def cache_dir() -> Path:
@@ -40,9 +45,12 @@ def search_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
     dirs: list[Path] = []
     if data_dir is not None:
         dirs.append(Path(data_dir))
-    for entry in os.environ.get("HSINB_DATA", "").split(os.pathsep):
+    env = os.environ.get("HSINB_DATA", "")
+    for entry in env.split(os.pathsep):
         if entry.strip():
             dirs.append(Path(entry.strip()))
+    if not env.strip() and (_CHECKOUT / "pyproject.toml").is_file() and SHARED_DATA.is_dir():
+        dirs.append(SHARED_DATA)
     dirs.append(cache_dir())
     return list(dict.fromkeys(dirs))
 
@@ -126,8 +134,12 @@ def _not_found(relpath: str, data_dir, reason: str) -> DataFileNotFoundError:
     how = (f"download the {len(parts)} parts {parts[0]} ... {parts[-1]}, join them in order "
            f"(cat part.0 part.1 ... > {Path(relpath).name}) and save the result"
            if len(parts) > 1 else "download it from the source and save it")
+    env = os.environ.get("HSINB_DATA", "")
+    where = (f"HSINB_DATA is set to {env!r}." if env.strip() else
+             "HSINB_DATA is not set: export HSINB_DATA=/path/to/data (the folder that holds "
+             f"{Path(relpath).parts[0]}/) to use a copy you already have.")
     return DataFileNotFoundError(
-        f"data file {relpath!r} not found. Looked in:\n{places}\n"
+        f"data file {relpath!r} not found. {where} Looked in:\n{places}\n"
         f"Download: {reason}\nSource: {url}\n"
         f"To place it by hand, {how} as {cache_dir() / relpath} (or under any folder listed "
         f"in HSINB_DATA, as <folder>/{relpath})."

@@ -138,3 +138,14 @@ def test_every_file_is_one_record_with_a_source():
         assert f.pinned is None or f.sha256, f"{rel}: a pinned copy must carry its sha256"
     for spec in SCENES.values():  # every file a real scene reads has a record
         assert all(rel in FILES for rel in spec.files), spec.name
+
+
+def test_without_hsinb_data_the_shared_folder_beside_the_checkout_is_searched(tmp_path, monkeypatch):
+    monkeypatch.delenv("HSINB_DATA", raising=False)
+    monkeypatch.setenv("HSINB_CACHE", str(tmp_path / "c"))
+    monkeypatch.setattr(fetch, "SHARED_DATA", tmp_path / "shared")
+    assert search_dirs() == [tmp_path / "c"]  # no such folder: only the cache
+    (tmp_path / "shared").mkdir()
+    assert search_dirs() == [tmp_path / "shared", tmp_path / "c"]
+    with pytest.raises(DataFileNotFoundError, match="HSINB_DATA is not set"):
+        fetch_file("nowhere/none.mat", download_missing=False)
