@@ -10,11 +10,13 @@ import numpy as np
 
 from ..errors import (
     DataFileNotFoundError,
+    InvalidParameterError,
     InvalidValuesError,
     ShapeMismatchError,
+    VariableNotFoundError,
 )
 from .fetch import fetch_file, verify_file
-from .matfile import read_mat_variable, read_mat_variables
+from .matfile import describe_variables, read_mat_variable, read_mat_variables
 from .registry import SCENES, SIMULATED_SCENES, STANDIN_SCENES, SceneSpec, get_spec
 from .scene import Scene, as_label_map
 
@@ -27,9 +29,11 @@ def load_scene(
     seed: int = 0,
     difficulty: float | None = None,
     verify: bool = False,
+    cube_var: str | None = None,
+    labels_var: str | None = None,
     **simulator_options,
 ) -> Scene:
-    """Load a scene by name.
+    """Load a scene by name, or your own file by its path.
 
     Args:
         name: a registered scene (``hsinb.list_scenes()``): a real one (``"paviaU"``,
@@ -44,7 +48,16 @@ def load_scene(
             takes a stand-in's calibrated difficulty (``hsinb calibrate``; see
             ``hsinb/scenes/simulate/calibration.json``), 1.0 where none is recorded.
         verify: also check local files against their published checksums.
+        cube_var, labels_var: for a file path (``.mat`` or ENVI ``.hdr``), the variables
+            holding the cube and the label map when the file does not make them unambiguous
+            (see :func:`load_scene_file`).
     """
+    if is_scene_path(name):
+        scene = load_scene_file(name, cube_var=cube_var, labels_var=labels_var)
+        return scene if normalise == "none" else scene.normalised(normalise)
+    if cube_var is not None or labels_var is not None:
+        raise InvalidParameterError(f"cube_var and labels_var apply to a scene file (.mat or .hdr); {name!r} is a "
+                                    "registered scene name")
     if name in SIMULATED_SCENES:
         scene = _simulate(name, data_dir, download, seed, difficulty, **simulator_options)
     else:
@@ -52,9 +65,53 @@ def load_scene(
             raise TypeError(f"{name!r} is a real scene; options {sorted(simulator_options)} "
                             "apply to simulated scenes only")
         if name not in SCENES:
-            get_spec(name + "?")  # raises UnknownSceneError with suggestions
+            get_spec(name)  # raises UnknownSceneError with suggestions
         scene = _load_registered(SCENES[name], data_dir, download, verify)
     return scene if normalise == "none" else scene.normalised(normalise)
+
+
+SCENE_FILE_SUFFIXES = (".mat", ".hdr")
+
+
+def is_scene_path(name: str | os.PathLike) -> bool:
+    """True when ``name`` is a path to a scene file rather than a registered name: it ends in
+    ``.mat`` or ``.hdr``, or names a folder part."""
+    text = str(name)
+    return text.lower().endswith(SCENE_FILE_SUFFIXES) or os.sep in text or "/" in text
+
+
+def _listing(variables) -> str:
+    return "; ".join(f"{n!r} {'x'.join(map(str, s)) or 'scalar'} ({c})" for n, s, c in variables)
+
+
+def pick_variables(path: str | os.PathLike, cube_var: str | None = None,
+                   labels_var: str | None = None) -> tuple[str, str | None]:
+    """The cube and label-map variables of a ``.mat`` file: the given names, else the only
+    3-D array (the cube, H×W×B) and the only 2-D array of shape H×W (the labels; None when
+    there is none). An ambiguous file is an error that lists its variables and shapes."""
+    variables = describe_variables(path)
+    shapes = {n: s for n, s, _ in variables}
+    for kind, given in (("cube_var", cube_var), ("labels_var", labels_var)):
+        if given is not None and given not in shapes:
+            raise VariableNotFoundError(f"{path} has no variable {given!r} ({kind}); its variables: "
+                                        f"{_listing(variables)}")
+    if cube_var is None:
+        cubes = [n for n, s, _ in variables if len(s) == 3 and min(s) > 1]
+        if len(cubes) != 1:
+            which = "no 3-D array" if not cubes else f"several 3-D arrays ({', '.join(cubes)})"
+            raise InvalidParameterError(f"{path}: cannot tell which variable is the H x W x B cube: it has {which}. "
+                                        f"Its variables: {_listing(variables)}. Name it with cube_var "
+                                        "(notebooks and tasks: -p cube_var NAME).")
+        cube_var = cubes[0]
+    if labels_var is None:
+        h, w = shapes[cube_var][:2]
+        maps = [n for n, s, _ in variables if n != cube_var and tuple(s) == (h, w)]
+        if len(maps) > 1:
+            raise InvalidParameterError(f"{path}: several {h} x {w} arrays could be the label map ({', '.join(maps)}). "
+                                        f"Its variables: {_listing(variables)}. Name it with labels_var "
+                                        "(notebooks and tasks: -p labels_var NAME).")
+        labels_var = maps[0] if maps else None
+    return cube_var, labels_var
 
 
 def _path(relpath: str, data_dir, download: bool, verify: bool) -> Path:
@@ -188,7 +245,9 @@ def load_scene_file(
     """Bring your own scene: a ``.mat`` file (v5 or v7.3) or an ENVI header/image.
 
     For ``.mat``: ``cube_var`` names the H×W×B cube, ``labels_var`` the H×W label map (in the
-    same file, or in ``labels_path``). For ENVI (``.hdr``): the image next to the header is
+    same file, or in ``labels_path``); left out, they are found when the file makes them
+    unambiguous (:func:`pick_variables`), and a file without a label map gives an unlabelled
+    scene. For ENVI (``.hdr``): the image next to the header is
     read with ``spectral``; wavelengths and band names come from the header when present;
     labels from ``labels_path`` (a .mat with ``labels_var``) or none. Labels are used as
     stored (0 = unlabelled); class names default to ``"class 1"``, ``"class 2"``, ...
@@ -201,11 +260,18 @@ def load_scene_file(
         cube, wl = _read_envi(path)
         wavelengths = wavelengths if wavelengths is not None else wl
     else:
-        if cube_var is None:
-            raise TypeError("cube_var is required for a .mat file")
+        if labels_path is None:
+            cube_var, labels_var = pick_variables(path, cube_var, labels_var)
+        elif cube_var is None:
+            cube_var, _ = pick_variables(path, None, None)
         cube = read_mat_variable(path, cube_var)
+    if np.asarray(cube).ndim != 3:
+        raise ShapeMismatchError(f"{path}: the cube {cube_var or ''} is {np.shape(cube)}, need H x W x B (3-D)")
     if labels_var is not None:
         labels = read_mat_variable(Path(labels_path) if labels_path else path, labels_var)
+        if np.shape(labels) != cube.shape[:2]:
+            raise ShapeMismatchError(f"{path}: the label map {labels_var!r} is {np.shape(labels)} but the cube is "
+                                     f"{cube.shape[0]} x {cube.shape[1]} pixels: name the right one with labels_var")
     else:
         labels = np.zeros(cube.shape[:2], dtype=np.int64)
     labels = as_label_map(labels, f"{path} labels")
@@ -220,7 +286,14 @@ def load_scene_file(
         sensor=sensor,
         source=str(path),
         units=units,
+        meta={"file": str(path.resolve()), "sha256": _sha256(path), "cube_var": cube_var, "labels_var": labels_var},
     )
+
+
+def _sha256(path: Path) -> str:
+    from .fetch import sha256_of
+
+    return sha256_of(path)
 
 
 def _read_envi(header: Path) -> tuple[np.ndarray, np.ndarray | None]:

@@ -31,6 +31,21 @@ def list_variables(path: str | Path) -> list[str]:
     return [name for name, _shape, _cls in whosmat(str(path))]
 
 
+def describe_variables(path: str | Path) -> list[tuple[str, tuple[int, ...], str]]:
+    """(name, shape in MATLAB's axis order, class or dtype) of each variable of a .mat file,
+    without reading the arrays."""
+    path = Path(path)
+    if is_v73(path):
+        import h5py
+
+        with h5py.File(path, "r") as f:
+            return [(k, tuple(reversed(v.shape)), str(v.dtype)) for k, v in f.items()
+                    if not k.startswith("#") and isinstance(v, h5py.Dataset)]
+    from scipy.io import whosmat
+
+    return [(name, tuple(shape), cls) for name, shape, cls in whosmat(str(path))]
+
+
 def read_mat_variables(path: str | Path, names: list[str]) -> dict[str, np.ndarray]:
     """Read the named variables from a .mat file, in MATLAB's axis order.
 

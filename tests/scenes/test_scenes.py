@@ -215,3 +215,35 @@ def test_public_api_lists_every_scene():
     names = hsinb.list_scenes()
     for n in ["paviaU", "samson", "demo", "synthetic-c", "paviaU-sim", "houston2013-sim"]:
         assert n in names
+
+
+@pytest.mark.parametrize("version", ["v5", "v7.3"])
+def test_a_path_is_a_scene_with_its_variables_found_and_its_file_recorded(tmp_path, tiny_cube, version):
+    cube, labels = tiny_cube
+    path = tmp_path / f"my_cube_{version}.mat"
+    (scipy.io.savemat if version == "v5" else _write_v73)(path, {"cube": cube, "gt": labels, "note": np.ones(3)})
+    s = load_scene(str(path))
+    np.testing.assert_array_equal(s.labels, labels)
+    assert s.meta["cube_var"] == "cube" and s.meta["labels_var"] == "gt" and len(s.meta["sha256"]) == 64
+
+
+def test_an_ambiguous_or_mismatched_file_names_its_variables_and_shapes(tmp_path, tiny_cube):
+    from hsinb.errors import InvalidParameterError
+
+    cube, labels = tiny_cube
+    two = tmp_path / "two.mat"
+    scipy.io.savemat(two, {"a": cube, "b": cube, "gt": labels, "gt2": labels})
+    with pytest.raises(InvalidParameterError, match=r"several 3-D arrays \(a, b\).*'a' 7x5x4.*cube_var"):
+        load_scene(str(two))
+    with pytest.raises(InvalidParameterError, match="several 7 x 5 arrays.*labels_var"):
+        load_scene(str(two), cube_var="a")
+    assert load_scene(str(two), cube_var="a", labels_var="gt2").n_classes == int(labels.max())
+    bad = tmp_path / "bad.mat"
+    scipy.io.savemat(bad, {"cube": cube, "gt": labels[:6]})
+    with pytest.raises(ShapeMismatchError, match="label map 'gt' is"):
+        load_scene(str(bad), labels_var="gt")
+    unlabelled = tmp_path / "nolabels.mat"
+    scipy.io.savemat(unlabelled, {"cube": cube})
+    assert load_scene(str(unlabelled)).n_classes == 0
+    with pytest.raises(UnknownSceneError, match="my_cube"):
+        load_scene("my_cube")  # a typo of no file: a name, with suggestions, no stray '?'
