@@ -58,7 +58,9 @@
 # stand-ins for checking the pipeline, not evidence about real sensors.
 
 # %% tags=["parameters"]
-scene = "demo"  # a name from hsinb.list_scenes(); "demo" needs no download
+scene = "demo"  # a name (hsinb scenes) or a path to your own .mat or ENVI .hdr. demo needs no file
+cube_var = None  # your file only. the cube variable when the file holds several 3-D arrays
+labels_var = None  # your file only. the label map variable when several could be it
 seed = 0  # seed of simulated scenes (ignored for real ones)
 quick = False  # smoke run: scenes larger than 128 x 128 are cropped to their centre
 data_dir = None  # extra folder searched for data files (then $HSINB_DATA, then the cache)
@@ -86,7 +88,7 @@ from hsinb.plots import (
 # %%
 # a real scene whose cube is missing fails here with the places searched, the download URL
 # and the name of its simulated stand-in (e.g. scene="paviaU-sim")
-img = hsinb.load_scene(scene, data_dir=data_dir, seed=seed, download=download)
+img = hsinb.load_scene(scene, data_dir=data_dir, seed=seed, download=download, cube_var=cube_var, labels_var=labels_var)
 if quick and max(img.shape[:2]) > 128:
     img = img.crop(*central_window(*img.shape[:2], 128), name=f"{img.name}[centre]")
 print(img.summary())

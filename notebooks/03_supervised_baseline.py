@@ -42,7 +42,9 @@
 # pixels overlap them, which flatters all patch-based methods alike (see the closing note).
 
 # %% tags=["parameters"]
-scene = "demo"  # any name from hsinb.list_scenes(); real cubes need their files
+scene = "demo"  # a name (hsinb scenes) or a path to your own .mat or ENVI .hdr
+cube_var = None  # your file only. the cube variable when the file holds several 3-D arrays
+labels_var = None  # your file only. the label map variable when several could be it
 K = 10  # labelled pixels per class, or 0 for the official training map
 seed = 0
 model = "2d"  # "2d": ResNet on 9x9 patches; "1d": ResNet on single spectra
@@ -66,17 +68,19 @@ from hsinb import plots
 from hsinb.experiments.method_a import MethodAConfig, flat_metrics, run_method_a
 from hsinb.records import RunTimer, save_run
 from hsinb.runtime import describe_device, pick_device
+from hsinb.scenes.load import file_provenance, require_labels
 from hsinb.splits import few_shot_split, official_split
 
 if quick:
     epochs, eval_pixels, baselines = 3, 500, "logreg"
 timer = RunTimer()
 device = pick_device()
-params = dict(scene=scene, K=K, seed=seed, model=model, patch=patch, epochs=epochs, lr=lr,
+params = dict(scene=scene, cube_var=cube_var, labels_var=labels_var, K=K, seed=seed, model=model, patch=patch, epochs=epochs, lr=lr,
               normalise=normalise, baselines=baselines, eval_pixels=eval_pixels, quick=quick)
 
 # %%
-data = hsinb.load_scene(scene, data_dir=data_dir, normalise=normalise)
+data = require_labels(hsinb.load_scene(scene, data_dir=data_dir, normalise=normalise, cube_var=cube_var,
+                                      labels_var=labels_var), patch=patch)
 print(data.summary())
 print("device:", describe_device(device))
 
@@ -128,7 +132,8 @@ fig = plots.embedding_plot(feats.cpu().numpy(), result["data"].y_train.cpu().num
 
 # %%
 record = save_run(record_path, params, flat_metrics(metrics, 100), split, describe_device(device), timer,
-                  extra={"per_class": {k: v["per_class"] for k, v in metrics.items()}})
+                  extra={"per_class": {k: v["per_class"] for k, v in metrics.items()},
+                         "scene_file": file_provenance(data)})
 print(f"wall time {record['wall_time_s']:.1f} s")
 
 # %% [markdown]

@@ -41,7 +41,9 @@
 # $K$ and protocols.
 
 # %% tags=["parameters"]
-scene = "demo"
+scene = "demo"  # a name (hsinb scenes) or a path to your own .mat or ENVI .hdr
+cube_var = None  # your file only. the cube variable when the file holds several 3-D arrays
+labels_var = None  # your file only. the label map variable when several could be it
 K = 10  # labelled pixels per class, or 0 for the official training map
 seed = 0
 model = "2d"  # "2d" (9x9 patches) or "1d" (single spectra)

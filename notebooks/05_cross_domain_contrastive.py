@@ -68,7 +68,9 @@
 # file): its numbers are not findings.
 
 # %% tags=["parameters"]
-target = "indian_pines-sim"  # a scene name, e.g. indian_pines_subset or salinas_a (real)
+target = "indian_pines-sim"  # a scene name (e.g. indian_pines_subset, salinas_a: real) or a path to your .mat or .hdr
+cube_var = None  # your target file only. the cube variable when the file holds several 3-D arrays
+labels_var = None  # your target file only. the label map variable when several could be it
 sources = "salinas-sim,ksc-sim,pavia_centre-sim,paviaU-sim,botswana-sim"  # comma-separated
 method = "self-sup"  # self-sup, sup, cd-scratch or scratch
 n_modules = 5  # residual modules of the shared network

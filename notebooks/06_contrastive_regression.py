@@ -90,7 +90,9 @@
 #   batch, so 100 epochs are 100 SGD steps.
 
 # %% tags=["parameters"]
-scene = "synthetic-c"  # or "samson" (real)
+scene = "synthetic-c"  # or "samson" (real), or a path to your own .mat with abundances
+cube_var = None  # your file only. the H x W x B cube variable
+abundances_var = None  # your file only. the H x W x E abundance variable
 backbone = "varahagiri"  # luo, hamida, li, atik, varahagiri
 transforms = "spectral+spatial"  # none (baseline), spectral, spatial, spectral+spatial
 alpha = 0.01  # chosen on the validation draw of synthetic-c (make sweep-c)

@@ -90,7 +90,10 @@ class MethodAConfig:
                 "transforms", "transform_p", "pretrain_epochs", "pretrain_steps_per_epoch",
                 "pretrain_batch", "pretrain_lr", "lambd", "projector_dim")
         d = asdict(self)
-        return {"scene": scene.name, "scene_meta": {k: scene.meta.get(k) for k in ("difficulty", "seed", "normalisation")},
+        meta = {k: scene.meta.get(k) for k in ("difficulty", "seed", "normalisation")}
+        if "sha256" in scene.meta:  # your own file: two files of one name never share an encoder
+            meta["sha256"] = scene.meta["sha256"]
+        return {"scene": scene.name, "scene_meta": meta,
                 "shape": list(scene.shape), "seed": seed, **{k: d[k] for k in keys}}
 
 
@@ -241,6 +244,8 @@ class MethodAParams:
     """
 
     scene: str = "demo"
+    cube_var: str | None = None
+    labels_var: str | None = None
     K: int = 10
     seed: int = 0
     model: str = "2d"
@@ -344,12 +349,13 @@ def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodA
     the split beside it). Notebook 04 and :func:`method_a_task` both call this."""
     from ..records import RunTimer, save_run
     from ..runtime import describe_device
-    from ..scenes.load import load_scene
+    from ..scenes.load import file_provenance, load_scene, require_labels
     from ..splits import few_shot_split, official_split
     params = with_quick(with_budget(params), QUICK_A)
     timer = RunTimer()
     device = pick_device(device)
-    data = load_scene(params.scene, data_dir=params.data_dir, normalise=params.normalise)
+    data = require_labels(load_scene(params.scene, data_dir=params.data_dir, normalise=params.normalise,
+                                     cube_var=params.cube_var, labels_var=params.labels_var), patch=params.patch)
     split = (official_split(data.labels, data.split_maps) if params.K == 0
              else few_shot_split(data.labels, params.K, params.seed))
     budget = budget_text(params, data)
@@ -361,7 +367,8 @@ def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodA
                       describe_device(device), timer,
                       extra={"per_class": {k: v["per_class"] for k, v in metrics.items()},
                              "pretrain_key": (result["pretrain"] or {}).get("key"), "probe": result["probe"],
-                             "finetune": result["finetune"], "pretrain": pretrain_summary(result["pretrain"]), "budget": budget})
+                             "finetune": result["finetune"], "pretrain": pretrain_summary(result["pretrain"]), "budget": budget,
+                             "scene_file": file_provenance(data)})
     return MethodARun(params, record, data, split, result)
 
 

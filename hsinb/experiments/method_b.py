@@ -40,6 +40,7 @@ from ..errors import InvalidParameterError, check_choice
 from ..models.cross_domain import ENCODER_NORMS
 from ..runtime import pick_device, seed_everything
 from ..scenes import Scene, load_scene
+from ..scenes.load import file_provenance, require_labels
 from ..splits import Split, block_split, per_class_split, random_split, thin_train
 from .params import make_task, record_params, with_quick
 
@@ -55,14 +56,16 @@ INIT_STD = 0.001  # paper B: layers not inherited start from N(0, 0.001²)
 
 
 @functools.lru_cache(maxsize=16)
-def load_domain(token: str, data_dir: str | None = None) -> Scene:
+def load_domain(token: str, data_dir: str | None = None, cube_var: str | None = None,
+                labels_var: str | None = None) -> Scene:
     """A scene by name, normalised on its own (band standardisation); cached per process,
     so that a grid worker loads the five source stand-ins once. ``demo:SEED:BANDS`` is a
-    built-in demo scene with its own seed and band count (quick mode's sources)."""
+    built-in demo scene with its own seed and band count (quick mode's sources). A path to
+    your own file is read with ``cube_var`` and ``labels_var`` when given."""
     if token.startswith("demo:"):
         _, seed, bands = token.split(":")
         return load_scene("demo", seed=int(seed), n_bands=int(bands), normalise="band_standardise")
-    return load_scene(token, data_dir=data_dir, normalise="band_standardise")
+    return load_scene(token, data_dir=data_dir, normalise="band_standardise", cube_var=cube_var, labels_var=labels_var)
 
 
 def _tokens(text: str) -> list[str]:
@@ -84,11 +87,15 @@ class MethodBParams:
 
     ``train_samples`` with ``samples_per="class"`` (default: 200 per class, a class with
     fewer keeps all but one pixel for testing) or ``"total"`` (200 drawn over the scene).
+    ``target`` may be a path to your own .mat or ENVI file (``cube_var``, ``labels_var``
+    name its variables when the file does not make them unambiguous); so may each source.
     ``split="blocks"`` draws the training pixels from 10×10 tiles kept apart from the test
     tiles by a guard of patch // 2 pixels (no training patch covers a test pixel).
     """
 
     target: str = "indian_pines-sim"
+    cube_var: str | None = None
+    labels_var: str | None = None
     sources: str = PAPER_B_SOURCES
     method: str = "self-sup"
     n_modules: int = 5
@@ -269,7 +276,8 @@ def run(params: MethodBParams, *, device=None, progress: bool = True) -> MethodB
     timer = RunTimer()
     device = pick_device(device)  # recorded; the recipes run on the CPU tensors they are given
     seed_everything(params.seed)
-    target = load_domain(params.target, params.data_dir)
+    target = require_labels(load_domain(params.target, params.data_dir, params.cube_var, params.labels_var),
+                            patch=params.patch)
     split = target_split(target, params)
     data = prepare_fewshot(target, split, "2d", params.patch)
     tname = "target"
@@ -335,6 +343,7 @@ def run(params: MethodBParams, *, device=None, progress: bool = True) -> MethodB
         floor = (params.p ** 2 - 1) * float(np.log(params.p ** 2 - 1)) if params.p > 1 else 0.0
         metrics["pretrain_loss_excess"] = extra["pretrain"]["loss_last"] - floor
     extra["n_train"], extra["n_test"] = int(split.train.size), int(split.test.size)
+    extra["scene_file"] = file_provenance(target)
     extra["per_class"] = test["per_class"]
     record = save_run(params.record_path, record_params(params), metrics, split, describe_device(device), timer,
                       extra=extra)

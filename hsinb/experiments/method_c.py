@@ -111,7 +111,8 @@ ABUNDANCE_LAYOUTS = ("smooth", "iid")
 
 
 def load_regression_scene(scene: str, seed: int = 0, data_dir: str | None = None,
-                          abundance_layout: str = "smooth") -> Scene:
+                          abundance_layout: str = "smooth", *, cube_var: str | None = None,
+                          abundances_var: str | None = None) -> Scene:
     """A scene with reference abundances, in reflectance (``normalise="none"``: the Hapke
     and atmosphere transforms need physical units). ``synthetic-c`` is drawn with ``seed``.
 
@@ -133,9 +134,13 @@ def load_regression_scene(scene: str, seed: int = 0, data_dir: str | None = None
     elif abundance_layout != "smooth":
         raise InvalidParameterError(f"abundance_layout={abundance_layout!r} applies to synthetic-c only; {scene} has its own "
                          "reference abundances")
+    if cube_var is not None or abundances_var is not None:
+        options.update(cube_var=cube_var, abundances_var=abundances_var)
     data = load_scene(scene, data_dir=data_dir, normalise="none", seed=seed, **options)
     if data.abundances is None:
-        raise ShapeMismatchError(f"{scene} has no reference abundances; method C needs e.g. synthetic-c or samson")
+        hint = (" For your own file name its H x W x E abundance array with abundances_var (-p abundances_var NAME)."
+                if "sha256" in data.meta else "")
+        raise ShapeMismatchError(f"{scene} has no reference abundances; method C needs e.g. synthetic-c or samson.{hint}")
     return data
 
 
@@ -151,6 +156,8 @@ class MethodCParams:
     """
 
     scene: str = "synthetic-c"
+    cube_var: str | None = None
+    abundances_var: str | None = None
     backbone: str = "varahagiri"
     transforms: str = "spectral+spatial"
     alpha: float = 0.01
@@ -197,15 +204,17 @@ def run(params: MethodCParams, *, device=None, progress: bool = True) -> MethodC
     :func:`method_c_task` both call this."""
     from ..records import RunTimer, save_run
     from ..runtime import describe_device
+    from ..scenes.load import file_provenance
 
     params = with_quick(params, QUICK_C)
     timer = RunTimer()
     device = pick_device(device)
-    data = load_regression_scene(params.scene, params.scene_seed, params.data_dir, params.abundance_layout)
+    data = load_regression_scene(params.scene, params.scene_seed, params.data_dir, params.abundance_layout,
+                                 cube_var=params.cube_var, abundances_var=params.abundances_var)
     out = run_method_c(data, params.config(), params.seed, device, progress=progress)
     record = save_run(params.record_path, record_params(params), out["metrics"], None, describe_device(device), timer,
                       extra={"n_train": out["n_train"], "n_test": out["n_test"], "config": out["config"],
-                             "test_tiles": out["test_tiles"].tolist()})
+                             "test_tiles": out["test_tiles"].tolist(), "scene_file": file_provenance(data)})
     return MethodCRun(params, record, data, out)
 
 

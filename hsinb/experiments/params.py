@@ -49,8 +49,13 @@ def from_namespace(cls: type[P], namespace: Mapping[str, Any]) -> P:
 
 def with_quick(params: P, quick_values: Mapping[str, Any]) -> P:
     """``params`` with ``quick_values`` applied when ``params.quick`` is true (seconds-long
-    runs for CI and workshops; their numbers are not findings)."""
-    return replace(params, **quick_values) if getattr(params, "quick", False) else params
+    runs for CI and workshops; their numbers are not findings). A field the caller changed
+    from its default keeps the caller's value (``-p scene my_cube.mat -p quick True`` runs
+    quickly on that file)."""
+    if not getattr(params, "quick", False):
+        return params
+    defaults = parameter_defaults(type(params))
+    return replace(params, **{k: v for k, v in quick_values.items() if getattr(params, k) == defaults.get(k)})
 
 
 def record_params(params: Any) -> dict[str, Any]:

@@ -31,6 +31,7 @@ def load_scene(
     verify: bool = False,
     cube_var: str | None = None,
     labels_var: str | None = None,
+    abundances_var: str | None = None,
     **simulator_options,
 ) -> Scene:
     """Load a scene by name, or your own file by its path.
@@ -48,15 +49,15 @@ def load_scene(
             takes a stand-in's calibrated difficulty (``hsinb calibrate``; see
             ``hsinb/scenes/simulate/calibration.json``), 1.0 where none is recorded.
         verify: also check local files against their published checksums.
-        cube_var, labels_var: for a file path (``.mat`` or ENVI ``.hdr``), the variables
-            holding the cube and the label map when the file does not make them unambiguous
-            (see :func:`load_scene_file`).
+        cube_var, labels_var, abundances_var: for a file path (``.mat`` or ENVI ``.hdr``),
+            the variables holding the cube and the label map when the file does not make
+            them unambiguous, and the abundances (see :func:`load_scene_file`).
     """
     if is_scene_path(name):
-        scene = load_scene_file(name, cube_var=cube_var, labels_var=labels_var)
+        scene = load_scene_file(name, cube_var=cube_var, labels_var=labels_var, abundances_var=abundances_var)
         return scene if normalise == "none" else scene.normalised(normalise)
-    if cube_var is not None or labels_var is not None:
-        raise InvalidParameterError(f"cube_var and labels_var apply to a scene file (.mat or .hdr); {name!r} is a "
+    if cube_var is not None or labels_var is not None or abundances_var is not None:
+        raise InvalidParameterError(f"cube_var, labels_var and abundances_var apply to a scene file (.mat or .hdr); {name!r} is a "
                                     "registered scene name")
     if name in SIMULATED_SCENES:
         scene = _simulate(name, data_dir, download, seed, difficulty, **simulator_options)
@@ -80,16 +81,39 @@ def is_scene_path(name: str | os.PathLike) -> bool:
     return text.lower().endswith(SCENE_FILE_SUFFIXES) or os.sep in text or "/" in text
 
 
+def require_labels(scene: Scene, *, patch: int | None = None) -> Scene:
+    """``scene`` if a labelled method can run on it: it has a label map, and (with ``patch``)
+    it is at least ``patch`` pixels on each side; else a clear error saying what to do."""
+    if scene.labels is None or not (scene.labels > 0).any():
+        where = scene.meta.get("file")
+        hint = (f" {where} has no label map the loader could find: name it with labels_var "
+                "(-p labels_var NAME), or put the labels in the file" if where else "")
+        raise InvalidParameterError(f"scene {scene.name!r} has no labelled pixels; this method needs labels.{hint}")
+    if patch is not None and min(scene.shape[:2]) < patch:
+        raise InvalidParameterError(f"scene {scene.name!r} is {scene.shape[0]} x {scene.shape[1]} pixels, smaller than "
+                                    f"the {patch} x {patch} patch: use a smaller patch (-p patch N) or a larger scene")
+    return scene
+
+
+def file_provenance(scene: Scene) -> dict | None:
+    """{file, sha256, cube_var, labels_var[, abundances_var]} of a scene loaded from your own file, else None
+    (for records)."""
+    if "sha256" not in scene.meta:
+        return None
+    return {k: scene.meta[k] for k in ("file", "sha256", "cube_var", "labels_var", "abundances_var") if k in scene.meta}
+
+
 def _listing(variables) -> str:
     return "; ".join(f"{n!r} {'x'.join(map(str, s)) or 'scalar'} ({c})" for n, s, c in variables)
 
 
-def pick_variables(path: str | os.PathLike, cube_var: str | None = None,
-                   labels_var: str | None = None) -> tuple[str, str | None]:
+def pick_variables(path: str | os.PathLike, cube_var: str | None = None, labels_var: str | None = None, *,
+                   exclude: tuple[str | None, ...] = ()) -> tuple[str, str | None]:
     """The cube and label-map variables of a ``.mat`` file: the given names, else the only
     3-D array (the cube, H×W×B) and the only 2-D array of shape H×W (the labels; None when
-    there is none). An ambiguous file is an error that lists its variables and shapes."""
-    variables = describe_variables(path)
+    there is none); variables in ``exclude`` (e.g. the abundances) are neither. An ambiguous
+    file is an error that lists its variables and shapes."""
+    variables = [v for v in describe_variables(path) if v[0] not in exclude]
     shapes = {n: s for n, s, _ in variables}
     for kind, given in (("cube_var", cube_var), ("labels_var", labels_var)):
         if given is not None and given not in shapes:
@@ -241,8 +265,12 @@ def load_scene_file(
     name: str | None = None,
     sensor: str = "unknown",
     units: str = "unknown",
+    abundances_var: str | None = None,
 ) -> Scene:
     """Bring your own scene: a ``.mat`` file (v5 or v7.3) or an ENVI header/image.
+
+    ``abundances_var`` (``.mat`` only): an H×W×E array of fractional abundances, for
+    regression (method C); the labels then default to each pixel's dominant endmember.
 
     For ``.mat``: ``cube_var`` names the H×W×B cube, ``labels_var`` the H×W label map (in the
     same file, or in ``labels_path``); left out, they are found when the file makes them
@@ -261,10 +289,16 @@ def load_scene_file(
         wavelengths = wavelengths if wavelengths is not None else wl
     else:
         if labels_path is None:
-            cube_var, labels_var = pick_variables(path, cube_var, labels_var)
+            cube_var, labels_var = pick_variables(path, cube_var, labels_var, exclude=(abundances_var,))
         elif cube_var is None:
-            cube_var, _ = pick_variables(path, None, None)
+            cube_var, _ = pick_variables(path, None, None, exclude=(abundances_var,))
         cube = read_mat_variable(path, cube_var)
+    abundances = None
+    if abundances_var is not None:
+        abundances = np.asarray(read_mat_variable(path, abundances_var), dtype=np.float32)
+        if abundances.ndim != 3 or abundances.shape[:2] != np.shape(cube)[:2]:
+            raise ShapeMismatchError(f"{path}: abundances {abundances_var!r} are {abundances.shape}, need "
+                                     f"{np.shape(cube)[0]} x {np.shape(cube)[1]} x E (one fraction per endmember)")
     if np.asarray(cube).ndim != 3:
         raise ShapeMismatchError(f"{path}: the cube {cube_var or ''} is {np.shape(cube)}, need H x W x B (3-D)")
     if labels_var is not None:
@@ -272,6 +306,8 @@ def load_scene_file(
         if np.shape(labels) != cube.shape[:2]:
             raise ShapeMismatchError(f"{path}: the label map {labels_var!r} is {np.shape(labels)} but the cube is "
                                      f"{cube.shape[0]} x {cube.shape[1]} pixels: name the right one with labels_var")
+    elif abundances is not None:
+        labels = abundances.argmax(axis=2) + 1
     else:
         labels = np.zeros(cube.shape[:2], dtype=np.int64)
     labels = as_label_map(labels, f"{path} labels")
@@ -286,7 +322,10 @@ def load_scene_file(
         sensor=sensor,
         source=str(path),
         units=units,
-        meta={"file": str(path.resolve()), "sha256": _sha256(path), "cube_var": cube_var, "labels_var": labels_var},
+        abundances=abundances,
+        endmember_names=[f"endmember {i}" for i in range(1, abundances.shape[2] + 1)] if abundances is not None else None,
+        meta={"file": str(path.resolve()), "sha256": _sha256(path), "cube_var": cube_var, "labels_var": labels_var,
+              **({"abundances_var": abundances_var} if abundances_var else {})},
     )
 
 
