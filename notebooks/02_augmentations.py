@@ -125,6 +125,9 @@ record_path = None  # accepted for a uniform interface; this notebook writes no 
 # %%
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
 # %matplotlib inline
+from hsinb.experiments.params import check_notebook_parameters
+
+check_notebook_parameters(globals())  # a mistyped -p name stops the run here, with "did you mean"
 import hsinb
 from hsinb.analysis.stats import representative_pixel, typical_spectra
 from hsinb.plots import (

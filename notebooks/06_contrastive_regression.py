@@ -114,6 +114,9 @@ figures_dir = None  # a folder. the run also saves its figures there as PNG and 
 # %%
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
 # %matplotlib inline
+from hsinb.experiments.params import check_notebook_parameters
+
+check_notebook_parameters(globals())  # a mistyped -p name stops the run here, with "did you mean"
 from pathlib import Path
 
 import pandas as pd

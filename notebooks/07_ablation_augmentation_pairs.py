@@ -65,6 +65,9 @@ data_dir = None
 # %%
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
 # %matplotlib inline
+from hsinb.experiments.params import check_notebook_parameters
+
+check_notebook_parameters(globals())  # a mistyped -p name stops the run here, with "did you mean"
 import tempfile
 from pathlib import Path
 

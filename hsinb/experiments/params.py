@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from ..errors import UnknownParameterError
 
-__all__ = ["parameter_defaults", "check_names", "from_namespace", "with_quick", "record_params", "make_task",
+__all__ = ["parameter_defaults", "check_names", "check_notebook_parameters", "from_namespace", "with_quick", "record_params", "make_task",
            "NOT_RECORDED"]
 
 P = TypeVar("P")
@@ -39,6 +39,38 @@ def check_names(cls: type, names: Iterable[str]) -> None:
             close = difflib.get_close_matches(name, known, n=3)
             hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
             raise UnknownParameterError(f"unknown parameter {name!r}{hint} Known: {', '.join(known)}")
+
+
+def _assigned(source: str) -> list[str]:
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return [t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)]
+
+
+def check_notebook_parameters(namespace: Mapping[str, Any]) -> None:
+    """In a notebook run by papermill: stop at once, with "did you mean", when the injected
+    parameters (papermill's ``# Parameters`` cell) name a variable that the notebook's own
+    ``parameters`` cell does not define (papermill itself only warns, and the run goes on
+    with the default). Reads the kernel's input history (``_ih``); does nothing outside a
+    papermill run."""
+    history = [c for c in namespace.get("_ih", []) if c and c.strip()]
+    injected = [c for c in history if c.lstrip().startswith("# Parameters")]
+    if not injected:
+        return
+    first = history.index(injected[-1])
+    known = set()
+    for cell in history[:first]:
+        known.update(_assigned(cell))
+    for name in _assigned(injected[-1]):
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=3)
+            hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+            raise UnknownParameterError(f"this notebook has no parameter {name!r}.{hint} Its parameters: "
+                                        f"{', '.join(sorted(known))}")
 
 
 def from_namespace(cls: type[P], namespace: Mapping[str, Any]) -> P:

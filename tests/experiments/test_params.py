@@ -96,3 +96,20 @@ def test_budget_presets_resolve_and_refuse_silent_overrides():
     assert "10 epochs x 10 steps x 256 pairs = 25,600 pairs" in text
     assert f"{100 * 25600 / (100 * -(-pixels // 256) * 256):.1f} %" in text
     assert "100.0 %" in budget_text(paper, demo)
+
+
+def test_an_injected_typo_stops_the_notebook_with_did_you_mean():
+    from hsinb.experiments.params import check_notebook_parameters
+
+    params_cell = "K = 10  # labelled pixels\nquick = False\nscene = 'demo'\n"
+    check_notebook_parameters({"_ih": ["", params_cell, "# Parameters\nK = 5\nquick = True\n"]})
+    check_notebook_parameters({"_ih": ["", params_cell]})  # not a papermill run: nothing to check
+    with pytest.raises(UnknownParameterError, match="no parameter 'quik'. Did you mean 'quick'"):
+        check_notebook_parameters({"_ih": ["", params_cell, "# Parameters\nK = 5\nquik = True\n"]})
+
+
+@pytest.mark.parametrize("notebook", sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")))
+def test_every_notebook_checks_its_injected_parameters_first(notebook):
+    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert "check_notebook_parameters(globals())" in code[1], f"{notebook}: call it in the cell after the parameters"
