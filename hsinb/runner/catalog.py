@@ -192,6 +192,15 @@ def run_experiment(name: str, *, results: str | os.PathLike | None = None, noteb
     exp = load_experiment(name)
     results = Path(results) if results else default_results()
     check_experiment(exp, notebook=notebook)
+    gridded = {k for grid in exp.grids for k in grid["params"]}
+    for key in only or {}:
+        if key not in gridded:
+            import difflib
+
+            close = difflib.get_close_matches(key, sorted(gridded), n=2)
+            hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+            raise UnknownParameterError(f"{name}: --only names {key!r}, which none of its grids sets.{hint} "
+                                        f"Its grids set: {', '.join(sorted(gridded))}")
     planned = exp.plan(results, notebook=notebook, only=only)
     if not planned:
         raise InvalidParameterError(f"{name}: no combination has {only}")

@@ -97,3 +97,13 @@ title = "toy {x}"
     written = build_tables(str(spec), results=results)
     md = (results / "tables/toy_1.md").read_text()
     assert "# toy 1" in md and "11.0 ± 1.0" in md and len(written) == 4
+
+
+def test_a_mistyped_only_name_says_did_you_mean(tmp_path):
+    import pytest
+
+    from hsinb.errors import UnknownParameterError
+    from hsinb.runner.catalog import run_experiment
+
+    with pytest.raises(UnknownParameterError, match="'scen'.*Did you mean 'scene'"):
+        run_experiment("A_real", results=tmp_path, only={"scen": "samson"})
