@@ -110,14 +110,15 @@
 # per-band z-scores, not reflectance, so absorption features look different from the
 # class spectra of notebook 01, and zero means "the scene average", which is also what
 # band drop and pixel removal write. Paper C's toolbox is shown on a third load, in
-# reflectance (`reflectance_scene`, Samson by default).
+# reflectance (`reflectance_scene`; the built-in demo scene by default, `-p scene samson -p
+# reflectance_scene samson` for the real Samson cube the text below describes).
 
 # %% tags=["parameters"]
-scene = "samson"  # real scene for single spectra (rock/soil, tree, water)
+scene = "demo"  # scene for single spectra. built in. real samson (rock or soil, tree, water)
 patch_scene = "demo"  # scene for 9 x 9 patches ("demo" is built in and simulated)
 transforms = "all"  # "all" or comma-separated names from hsinb.views.TRANSFORMS
 seed = 0  # seed of the transforms' generator, the pair sampler and simulated scenes
-reflectance_scene = "samson"  # scene in reflectance for paper C's toolbox (samson or synthetic-c)
+reflectance_scene = "demo"  # scene in reflectance for paper C's toolbox. built in. real samson. or synthetic-c
 quick = False  # smoke run: paper A's 4 best transforms and paper C's Hapke and atmosphere only
 data_dir = None  # extra folder searched for data files (then $HSINB_DATA, then the cache)
 record_path = None  # accepted for a uniform interface; this notebook writes no record
@@ -128,6 +129,7 @@ record_path = None  # accepted for a uniform interface; this notebook writes no 
 from hsinb.experiments.params import check_notebook_parameters
 
 check_notebook_parameters(globals())  # a mistyped -p name stops the run here, with "did you mean"
+print("this run:", scene, reflectance_scene, "| the real Samson cube the text describes: -p scene samson -p reflectance_scene samson")
 import hsinb
 from hsinb.analysis.stats import representative_pixel, typical_spectra
 from hsinb.plots import (

@@ -64,14 +64,15 @@
 # label maps with simulated spectra, calibrated to paper A (not B), so their absolute
 # accuracies are not paper B's; read the gaps to scratch. The primary evidence is the real
 # study: six unlabelled real cubes of four sensors as sources, the real Indian Pines crop
-# and SalinasA as targets. `quick=True` runs on small built-in scenes in seconds (no data
-# file): its numbers are not findings.
+# and SalinasA as targets. The defaults run on built-in demo scenes (no data file; three
+# simulated sources of 60-150 bands): the cell after the imports prints the settings of the
+# paper's and the real study. `quick=True` runs in seconds: its numbers are not findings.
 
 # %% tags=["parameters"]
-target = "indian_pines-sim"  # a scene name (e.g. indian_pines_subset, salinas_a: real) or a path to your .mat or .hdr
+target = "demo"  # built in. paper B -p target indian_pines-sim. real indian_pines_subset or salinas_a. or your .mat or .hdr
 cube_var = None  # your target file only. the cube variable when the file holds several 3-D arrays
 labels_var = None  # your target file only. the label map variable when several could be it
-sources = "salinas-sim,ksc-sim,pavia_centre-sim,paviaU-sim,botswana-sim"  # comma-separated
+sources = "demo:1:90,demo:2:150,demo:3:60"  # comma-separated. demo SEED BANDS are built in. see the cell below for paper B's and the real ones
 method = "self-sup"  # self-sup, sup, cd-scratch or scratch
 n_modules = 5  # residual modules of the shared network
 p = 5  # region side of the pseudo-labels (pixels)
@@ -116,6 +117,8 @@ from hsinb.tables import collect, select
 from hsinb.training.cross_domain import PAPER_B_PRETRAIN
 from hsinb.views.regions import RegionSampler
 
+print("paper B on stand-ins: -p target indian_pines-sim -p sources", method_b.PAPER_B_SOURCES)
+print("real cubes:          -p target indian_pines_subset (or salinas_a) -p sources", method_b.REAL_B_SOURCES)
 if quick:
     display(Markdown("> **Quick mode**: tiny built-in scenes and a few iterations (`method_b.QUICK_B`). "
                      "The numbers below show that the code runs; they are not findings."))

@@ -90,7 +90,7 @@
 #   batch, so 100 epochs are 100 SGD steps.
 
 # %% tags=["parameters"]
-scene = "synthetic-c"  # or "samson" (real), or a path to your own .mat with abundances
+scene = "demo"  # built in. paper C -p scene synthetic-c (needs the USGS library). real samson. or your own .mat
 cube_var = None  # your file only. the H x W x B cube variable
 abundances_var = None  # your file only. the H x W x E abundance variable
 backbone = "varahagiri"  # luo, hamida, li, atik, varahagiri
@@ -117,6 +117,7 @@ figures_dir = None  # a folder. the run also saves its figures there as PNG and 
 from hsinb.experiments.params import check_notebook_parameters
 
 check_notebook_parameters(globals())  # a mistyped -p name stops the run here, with "did you mean"
+print("this run:", scene, "| paper C's scene: -p scene synthetic-c (needs the USGS library in HSINB_DATA) | real: -p scene samson")
 from pathlib import Path
 
 import pandas as pd
@@ -163,7 +164,7 @@ print(angles.to_string())
 # Predicted against reference mean abundances of the test tiles.
 
 # %%
-names = list(data.meta.get("endmember_names") or data.class_names)
+names = list(data.endmember_names or data.meta.get("endmember_names") or data.class_names)
 fig_scatter = plots.prediction_scatter(out["targets"], out["predictions"], names,
                                        title=f"{data.display_name}, {backbone}, {transforms}: R2 {m['R2']:.2f}")
 fig_maps = plots.tile_abundance_maps(out["tile_grid"], out["test_tiles"], out["targets"], out["predictions"], names,

@@ -92,7 +92,8 @@ def typical_spectra(scene, max_classes: int = 4) -> tuple[list[tuple[int, int]],
 
 def endmember_angles(scene):
     """Pairwise spectral angles (degrees) between the endmembers of ``scene`` (its
-    ``endmembers``, (B, E)), as an E × E pandas frame labelled with the class names.
+    ``endmembers``, (B, E)), as an E × E pandas frame labelled with the endmember names
+    (the class names when the scene has none).
     Endmembers a degree or two apart are nearly the same spectrum: their abundances are
     hard to tell apart, more so for a model with few samples (tile-mean ridge regression
     still separates the two feldspars of synthetic-c's validation draw, 1.1° apart)."""
@@ -102,10 +103,11 @@ def endmember_angles(scene):
     if scene.endmembers is None:
         raise ValueError(f"{scene.display_name} has no endmembers")
     m = np.asarray(scene.endmembers, dtype=np.float64).T  # (E, B)
-    if m.shape[0] != len(scene.class_names):
-        raise ValueError(f"{scene.display_name}: {m.shape[0]} endmembers but {len(scene.class_names)} class names")
+    names = list(scene.endmember_names or scene.class_names)
+    if m.shape[0] != len(names):
+        raise ValueError(f"{scene.display_name}: {m.shape[0]} endmembers but {len(names)} names")
     angles = spectral_angle_deg(m[:, None, :], m[None, :, :])
-    return pd.DataFrame(angles, index=scene.class_names, columns=scene.class_names)
+    return pd.DataFrame(angles, index=names, columns=names)
 
 
 def relative_change(before: np.ndarray, after: np.ndarray) -> np.ndarray:

@@ -44,13 +44,15 @@ from ..scenes.load import file_provenance, require_labels
 from ..splits import Split, block_split, per_class_split, random_split, thin_train
 from .params import make_task, record_params, with_quick
 
-__all__ = ["METHODS_B", "PAPER_B_SOURCES", "MethodBParams", "MethodBRun", "QUICK_B", "run", "method_b_task",
-           "load_domain", "embed_labelled", "embedding_purity", "target_split"]
+__all__ = ["METHODS_B", "PAPER_B_SOURCES", "REAL_B_SOURCES", "DEMO_B_SOURCES", "MethodBParams", "MethodBRun",
+           "QUICK_B", "run", "method_b_task", "load_domain", "embed_labelled", "embedding_purity", "target_split"]
 
 METHODS_B = ("self-sup", "sup", "cd-scratch", "scratch")
 PAPER_B_SOURCES = "salinas-sim,ksc-sim,pavia_centre-sim,paviaU-sim,botswana-sim"
 #: unlabelled real cubes of other sensors and band counts, for the real-data study
 REAL_B_SOURCES = "abu-urban-1,abu-beach-1,abu-airport-1,san_diego,hydice_urban,samson"
+#: built-in demo scenes of other band counts (no data file): the notebook's default sources
+DEMO_B_SOURCES = "demo:1:90,demo:2:150,demo:3:60"
 SPLITS_B = ("random", "blocks")
 INIT_STD = 0.001  # paper B: layers not inherited start from N(0, 0.001²)
 
@@ -93,10 +95,10 @@ class MethodBParams:
     tiles by a guard of patch // 2 pixels (no training patch covers a test pixel).
     """
 
-    target: str = "indian_pines-sim"
+    target: str = "demo"
     cube_var: str | None = None
     labels_var: str | None = None
-    sources: str = PAPER_B_SOURCES
+    sources: str = DEMO_B_SOURCES
     method: str = "self-sup"
     n_modules: int = 5
     p: int = 5
@@ -130,9 +132,9 @@ class MethodBParams:
             raise InvalidParameterError(f"patch must be odd and >= 5 (the first layer is 5x5), got {self.patch}")
 
 
-#: what ``quick=True`` changes: a run of seconds on built-in demo scenes (no data file), whose
-#: numbers are not findings
-QUICK_B: dict[str, Any] = dict(target="demo:0:120", sources="demo:1:90,demo:2:150", width=16, n_modules=2,
+#: what ``quick=True`` changes: a run of seconds (on the default built-in demo scenes, no data
+#: file), whose numbers are not findings
+QUICK_B: dict[str, Any] = dict(width=16, n_modules=2,
                                pretrain_iterations=6, finetune_iterations=6, train_samples=5, source_labels=5,
                                baselines="")
 

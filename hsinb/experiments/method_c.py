@@ -155,7 +155,7 @@ class MethodCParams:
     fixed at 0.5 for cost).
     """
 
-    scene: str = "synthetic-c"
+    scene: str = "demo"
     cube_var: str | None = None
     abundances_var: str | None = None
     backbone: str = "varahagiri"

@@ -99,3 +99,12 @@ def test_run_baselines_share_one_split_and_the_best_fair_one_is_never_an_oracle(
     assert best_fair_baseline(out) in FAIR_BASELINES  # ... but is never chosen
     assert best_fair_baseline({"ridge": out["ridge"], "pls": out["pls"]}, "MAE") == min(
         ("ridge", "pls"), key=lambda b: out[b]["metrics"]["MAE"])
+
+
+def test_a_scene_with_more_endmembers_than_the_exact_solver_keeps_the_linear_baselines():
+    import hsinb
+    from hsinb.experiments.regression_baselines import run_baselines
+
+    with pytest.warns(UserWarning, match="14 endmembers.*left out"):
+        out = run_baselines(hsinb.load_scene("demo"), 0)
+    assert sorted(out) == ["pls", "ridge"]
