@@ -126,9 +126,10 @@ record_path = None  # accepted for a uniform interface; this notebook writes no 
 # %%
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
 # %matplotlib inline
-from hsinb.experiments.params import check_notebook_parameters
+from hsinb.experiments.params import check_notebook_parameters, quick_banner
 
 check_notebook_parameters(globals())  # a mistyped -p name stops the run here, with "did you mean"
+quick_banner(quick)
 print("this run:", scene, reflectance_scene, "| the real Samson cube the text describes: -p scene samson -p reflectance_scene samson")
 import hsinb
 from hsinb.analysis.stats import representative_pixel, typical_spectra

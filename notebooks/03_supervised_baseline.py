@@ -61,9 +61,10 @@ record_path = None  # set by the grid runner
 # %%
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
 # %matplotlib inline
-from hsinb.experiments.params import check_notebook_parameters
+from hsinb.experiments.params import check_notebook_parameters, quick_banner
 
 check_notebook_parameters(globals())  # a mistyped -p name stops the run here, with "did you mean"
+quick_banner(quick)
 import matplotlib.pyplot as plt
 
 import hsinb

@@ -68,9 +68,10 @@ record_path = None
 # %%
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
 # %matplotlib inline
-from hsinb.experiments.params import check_notebook_parameters
+from hsinb.experiments.params import check_notebook_parameters, quick_banner
 
 check_notebook_parameters(globals())  # a mistyped -p name stops the run here, with "did you mean"
+quick_banner(quick)
 
 import numpy as np
 
@@ -98,8 +99,6 @@ print(data.summary())
 print(split.describe())
 print("device:", out.record["device"], f"| wall time {out.record['wall_time_s']:.1f} s")
 print(out.record["extra"]["budget"])
-if quick:
-    print("QUICK MODE: a few steps of everything, to check that the notebook runs; these numbers are not findings.")
 for name, m in metrics.items():
     print(f"{name:12s} OA {100 * m['OA']:5.1f}  AA {100 * m['AA']:5.1f}  kappa {100 * m['kappa']:5.1f}")
 

@@ -100,9 +100,10 @@ record_path = None
 # %%
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
 # %matplotlib inline
-from hsinb.experiments.params import check_notebook_parameters
+from hsinb.experiments.params import check_notebook_parameters, quick_banner
 
 check_notebook_parameters(globals())  # a mistyped -p name stops the run here, with "did you mean"
+quick_banner(quick)
 import numpy as np
 import torch
 from IPython.display import Markdown, display
@@ -119,9 +120,6 @@ from hsinb.views.regions import RegionSampler
 
 print("paper B on stand-ins: -p target indian_pines-sim -p sources", method_b.PAPER_B_SOURCES)
 print("real cubes:          -p target indian_pines_subset (or salinas_a) -p sources", method_b.REAL_B_SOURCES)
-if quick:
-    display(Markdown("> **Quick mode**: tiny built-in scenes and a few iterations (`method_b.QUICK_B`). "
-                     "The numbers below show that the code runs; they are not findings."))
 
 # %% [markdown]
 # ## The whole run

@@ -114,9 +114,10 @@ figures_dir = None  # a folder. the run also saves its figures there as PNG and 
 # %%
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
 # %matplotlib inline
-from hsinb.experiments.params import check_notebook_parameters
+from hsinb.experiments.params import check_notebook_parameters, quick_banner
 
 check_notebook_parameters(globals())  # a mistyped -p name stops the run here, with "did you mean"
+quick_banner(quick)
 print("this run:", scene, "| paper C's scene: -p scene synthetic-c (needs the USGS library in HSINB_DATA) | real: -p scene samson")
 from pathlib import Path
 

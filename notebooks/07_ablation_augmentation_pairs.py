@@ -65,9 +65,10 @@ data_dir = None
 # %%
 # ruff: noqa: E402  (imports follow the papermill parameters cell)
 # %matplotlib inline
-from hsinb.experiments.params import check_notebook_parameters
+from hsinb.experiments.params import check_notebook_parameters, quick_banner
 
 check_notebook_parameters(globals())  # a mistyped -p name stops the run here, with "did you mean"
+quick_banner(quick)
 import tempfile
 from pathlib import Path
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from ..errors import UnknownParameterError
 
-__all__ = ["parameter_defaults", "check_names", "check_notebook_parameters", "from_namespace", "with_quick", "record_params", "make_task",
+__all__ = ["parameter_defaults", "check_names", "check_notebook_parameters", "quick_banner", "QUICK_BANNER", "from_namespace", "with_quick", "record_params", "make_task",
            "NOT_RECORDED"]
 
 P = TypeVar("P")
@@ -71,6 +71,22 @@ def check_notebook_parameters(namespace: Mapping[str, Any]) -> None:
             hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
             raise UnknownParameterError(f"this notebook has no parameter {name!r}.{hint} Its parameters: "
                                         f"{', '.join(sorted(known))}")
+
+
+QUICK_BANNER = ("QUICK MODE: a few steps of everything on small settings, to show that the notebook runs. "
+                "Numbers and figures from a quick run are not findings; run without quick for those.")
+
+
+def quick_banner(quick: bool) -> None:
+    """Print the quick-mode banner (as Markdown in a notebook) when ``quick`` is true."""
+    if not quick:
+        return
+    try:
+        from IPython.display import Markdown, display
+
+        display(Markdown(f"> **{QUICK_BANNER.split(':')[0]}**:{QUICK_BANNER.split(':', 1)[1]}"))
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
+        print(QUICK_BANNER)
 
 
 def from_namespace(cls: type[P], namespace: Mapping[str, Any]) -> P:
