@@ -37,14 +37,39 @@ def _command(argv: list[str]) -> str:
 
 
 def cmd_scenes(args: argparse.Namespace) -> int:
-    """Print the registry's real scenes (sensor, shape, classes) and the simulated ones."""
+    """Print every known scene and whether it can be loaded on this machine: its files found
+    (in the folders ``HSINB_DATA`` and the cache name), downloadable, or built in."""
     from .scenes import SCENES, SIMULATED_SCENES
+    from .scenes.fetch import find_file, search_dirs, source_url
+    from .scenes.registry import stands_in_for
 
+    def status(files: list[str]) -> str:
+        missing = [f for f in files if find_file(f) is None]
+        if not missing:
+            return "here"
+        if all(source_url(f) for f in missing):
+            return "download (hsinb fetch)"
+        return "missing: " + ", ".join(missing)
+
+    library = "usgs_library/USGS_1995_Library.mat"
+    print("searched for files: " + ", ".join(str(d) for d in search_dirs()))
     for name, spec in SCENES.items():
         h, w, b = spec.shape
-        print(f"{name:22s} real       {spec.sensor:10s} {h}x{w}x{b}  {len(spec.class_names)} classes")
+        files = [spec.cube_file] + ([spec.labels_file] if spec.labels_file else [])
+        print(f"{name:22s} real       {spec.sensor:10s} {h}x{w}x{b:<4d} {len(spec.class_names):2d} classes  "
+              f"{status(files)}")
     for name in SIMULATED_SCENES:
-        print(f"{name:22s} simulated")
+        if name == "demo":
+            where = "built in"
+        elif name == "synthetic-c":
+            where = status([library])
+        else:
+            spec = SCENES[stands_in_for(name)]
+            maps = [spec.splits[k][0] for k in spec.labels_sum_of] or [spec.labels_file or spec.cube_file]
+            where = status([*maps, library])
+        print(f"{name:22s} simulated  {'':10s} {'':15s}  {where}")
+    print("your own file: any path to a .mat (v5 or v7.3) or ENVI .hdr as the scene (cube_var, labels_var "
+          "when the file is ambiguous)")
     return 0
 
 
@@ -189,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("scenes", help="list the known scenes").set_defaults(func=cmd_scenes)
+    sub.add_parser("scenes", help="the known scenes, and which ones this machine can load").set_defaults(func=cmd_scenes)
     f = sub.add_parser("fetch", help="find or download (and verify) a scene's files")
     f.add_argument("scene")
     f.add_argument("--data-dir")

@@ -20,3 +20,13 @@ def test_cli_aggregate_names_simulated_scenes(tmp_path):
     assert "| scene | K | linear_OA | linear_OA (paper) | n |" in md
     assert "| paviaU-sim | 5 | 70.5 ± 0.7 | 80.6 | 2 |" in md
     assert "SIMULATED stand-ins" in md and "Produced by: `hsinb aggregate" in md
+
+
+def test_cli_scenes_says_what_this_machine_can_load(tmp_path, monkeypatch, capsys):
+    from hsinb.cli import main
+
+    monkeypatch.setenv("HSINB_DATA", str(tmp_path))  # an empty data folder
+    monkeypatch.setenv("HSINB_CACHE", str(tmp_path / "cache"))
+    assert main(["scenes"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:-1]}
+    assert lines["demo"].endswith("built in") and lines["samson"].endswith("download (hsinb fetch)")
