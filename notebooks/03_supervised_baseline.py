@@ -121,11 +121,12 @@ for name, m in metrics.items():
 
 # %%
 
-from hsinb.experiments.fewshot import prediction_map
+from hsinb.experiments.fewshot import classification_map
 
-m = metrics["supervised"]  # the test pixels' predictions, made once for the metrics
-pred = prediction_map(data.shape[:2], m["pixels"], m["predictions"])
-fig = plots.classification_maps(data, {"supervised CNN (test pixels)": pred})
+full = data.shape[0] * data.shape[1] <= 100_000  # every pixel of a small scene, else the labelled ones
+pred = classification_map(result["models"]["supervised"], result["data"], labelled_only=not full)
+fig = plots.classification_maps(data, {"supervised CNN": pred}, only_labelled=not full,
+                                scores={"supervised CNN": 100 * metrics["supervised"]["OA"]})
 
 # %%
 from hsinb.training.classify import encode

@@ -77,7 +77,7 @@ import numpy as np
 
 from hsinb import plots
 from hsinb.experiments import method_a
-from hsinb.experiments.fewshot import prediction_map
+from hsinb.experiments.fewshot import classification_map
 from hsinb.experiments.params import from_namespace
 from hsinb.training.classify import encode
 
@@ -129,9 +129,11 @@ for name in ("linear", "supervised"):
         plots.embedding_plot(feats, y, data.class_names, title=f"{data.display_name}: {name} encoder")
 
 # %%
-maps = {f"{name} (test pixels)": prediction_map(data.shape[:2], metrics[name]["pixels"], metrics[name]["predictions"])
-        for name in result["models"]}
-fig = plots.classification_maps(data, maps)
+# every pixel of a small scene (the map a reader expects); on a large one, the labelled pixels
+full = data.shape[0] * data.shape[1] <= 100_000
+maps = {name: classification_map(model, result["data"], labelled_only=not full) for name, model in result["models"].items()}
+fig = plots.classification_maps(data, maps, only_labelled=not full,
+                                scores={name: 100 * metrics[name]["OA"] for name in maps})
 
 # %% [markdown]
 # ## What this run showed

@@ -193,8 +193,8 @@ else:
 
 # %%
 predicted = classification_map(run.classifier, run.data)
-fig_map = plots.classification_maps(run.target, {f"{run.params.method} (OA {m['OA']:.1f} %)": predicted},
-                                    only_labelled=False)
+fig_map = plots.classification_maps(run.target, {run.params.method: predicted}, only_labelled=False,
+                                    scores={run.params.method: m["OA"]})
 
 # %% [markdown]
 # ## What the grids showed

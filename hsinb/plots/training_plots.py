@@ -12,19 +12,31 @@ from matplotlib.patches import Patch
 from ..scenes.scene import Scene
 from .scene_plots import class_cmap, class_colours
 
+#: readable axis labels of the quantities a training history records (fractions shown in %)
+QUANTITIES = {"loss": ("training loss", 1.0), "train_acc": ("training accuracy (%)", 100.0),
+              "val_acc": ("validation accuracy (%)", 100.0), "test_acc": ("test accuracy (%)", 100.0),
+              "invariance": ("Barlow Twins invariance term", 1.0), "redundancy": ("Barlow Twins redundancy term", 1.0),
+              "regression": ("regression loss (MSE)", 1.0), "contrastive": ("contrastive loss", 1.0)}
+
 
 def learning_curves(histories: Mapping[str, Mapping[str, Sequence[float]]], title: str = "") -> Figure:
-    """One panel per quantity (``loss``, ``train_acc``, ...), one line per run name."""
-    keys = sorted({k for h in histories.values() for k in h if k != "lr"})
-    fig, axes = plt.subplots(1, max(1, len(keys)), figsize=(4.5 * max(1, len(keys)), 3.2), squeeze=False)
+    """One panel per quantity (``loss``, ``train_acc``, ...), one line per run name; epochs
+    on integer ticks, accuracies in %, a quantity no run recorded is not drawn."""
+    from matplotlib.ticker import MaxNLocator
+
+    keys = sorted({k for h in histories.values() for k, v in h.items() if k != "lr" and len(v)})
+    fig, axes = plt.subplots(1, max(1, len(keys)), figsize=(4.5 * max(1, len(keys)), 3.4), squeeze=False)
     for ax, key in zip(axes[0], keys):
+        label, scale = QUANTITIES.get(key, (key.replace("_", " "), 1.0))
         for name, h in histories.items():
             if key in h and len(h[key]):
-                ax.plot(np.arange(1, len(h[key]) + 1), h[key], label=name)
+                ax.plot(np.arange(1, len(h[key]) + 1), scale * np.asarray(h[key], dtype=float), label=name)
         ax.set_xlabel("epoch")
-        ax.set_title(key)
-        ax.legend(fontsize=8)
-    fig.suptitle(title)
+        ax.set_ylabel(label)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(fontsize=8, title="run", title_fontsize=8)
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
     return fig
 
@@ -55,23 +67,31 @@ def embedding_plot(features: np.ndarray, labels: np.ndarray, class_names: Sequen
     handles = [Patch(color=colours[i], label=n) for i, n in enumerate(class_names)]
     ax.legend(handles=handles, fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
     ax.set_title(f"{title} ({method.upper()})")
-    ax.set_xticks([])
-    ax.set_yticks([])
+    what = "principal axis" if method != "tsne" else "t-SNE axis"
+    ax.set_xlabel(f"{what} 1")
+    ax.set_ylabel(f"{what} 2")
     fig.tight_layout()
     return fig
 
 
-def classification_maps(scene: Scene, maps: Mapping[str, np.ndarray], only_labelled: bool = True) -> Figure:
-    """Reference label map next to each predicted (H, W) map (1..C); with ``only_labelled``
-    predictions are shown on labelled pixels only, the rest black."""
+def classification_maps(scene: Scene, maps: Mapping[str, np.ndarray], only_labelled: bool = True,
+                        scores: Mapping[str, float] | None = None) -> Figure:
+    """Reference label map next to each predicted (H, W) map (1..C), with a class legend; a
+    map's ``scores`` (e.g. OA in %) goes in its title. With ``only_labelled`` predictions are
+    shown on labelled pixels only, the rest black; else every pixel (a full-scene map)."""
     cmap, norm = class_cmap(scene.n_classes)
     panels = {"reference": scene.labels, **maps}
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.8), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels) + 1.8, 3.9), squeeze=False)
     for ax, (name, m) in zip(axes[0], panels.items()):
         shown = np.where(scene.labels > 0, m, 0) if only_labelled and name != "reference" else m
         ax.imshow(shown, cmap=cmap, norm=norm, interpolation="nearest")
-        ax.set_title(name)
+        score = (scores or {}).get(name)
+        ax.set_title(name if score is None else f"{name}\nOA {score:.1f} %", fontsize=9)
         ax.axis("off")
+    colours = class_colours(scene.n_classes)
+    handles = [Patch(color=colours[i + 1], label=n) for i, n in enumerate(scene.class_names)]
+    handles.append(Patch(color=colours[0], label="unlabelled / not shown"))
+    fig.legend(handles=handles, fontsize=7, loc="center right", title="class", title_fontsize=8)
     fig.suptitle(f"{scene.display_name}: classification maps")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1 - 1.8 / (3.6 * len(panels) + 1.8), 1))
     return fig

@@ -202,7 +202,8 @@ def test_save_figures_writes_whole_pngs_and_refuses_odd_names(tmp_path):
     fig, ax = plt.subplots()
     ax.plot([0, 1], [1, 0])
     paths = save_figures({"curves": fig}, tmp_path / "figs")
-    assert paths == [tmp_path / "figs" / "curves.png"]
+    assert paths == [tmp_path / "figs" / "curves.png", tmp_path / "figs" / "curves.pdf"]
+    assert paths[1].read_bytes()[:5] == b"%PDF-"
     assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not list((tmp_path / "figs").glob(".*"))  # no temporary file left
     with pytest.raises(ValueError, match="plain file stems"):
