@@ -22,8 +22,10 @@ def test_update_readme_from_results(tmp_path):
     update_readme(readme, res)
     text = readme.read_text()
     assert "old" not in text and text.startswith("intro") and text.endswith("outro\n")
-    assert "| x-sim | 75.0 | 1.5, interpolated | 74.0 ± 2.0 (near target) | 1: 80.0, 2: 70.0 |" in text
-    assert "42 things/s" in text
+    assert "| experiment | headline" in text  # the summary table
+    full = (res / "README.md").read_text()  # the full block: calibration and benchmarks
+    assert "| x-sim | 75.0 | 1.5, interpolated | 74.0 ± 2.0 (near target) | 1: 80.0, 2: 70.0 |" in full
+    assert "42 things/s" in full
     readme.write_text("no markers")
     with pytest.raises(ValueError, match="results:start"):
         update_readme(readme, res)
@@ -39,3 +41,29 @@ def test_readme_block_is_up_to_date():
     text = (REPO_ROOT / "README.md").read_text()
     block = re.search(re.escape(START) + ".*?" + re.escape(END), text, flags=re.S).group(0)
     assert block == results_block(), "run `hsinb report --readme README.md` and commit"
+
+
+def test_results_readme_is_up_to_date_and_the_readme_stays_short():
+    from hsinb.records import REPO_ROOT
+    from hsinb.report import results_readme
+
+    assert (REPO_ROOT / "results" / "README.md").read_text() == results_readme(), "run `hsinb report --readme README.md`"
+    assert len((REPO_ROOT / "README.md").read_text().splitlines()) <= 250
+
+
+def test_summary_quotes_the_row_its_entry_names(tmp_path, monkeypatch):
+    from hsinb.report import summary_table
+    from hsinb.runner import catalog
+
+    declared = tmp_path / "declared"
+    declared.mkdir()
+    (declared / "X.toml").write_text(
+        'task = "hsinb.experiments.method_b:method_b_task"\n[[grids]]\nout = "runs/X"\nparams = { seed = [0] }\n'
+        '[[summary]]\nlabel = "X"\ntable = "tables/X"\nrow = { K = 5 }\nmetric = "OA"\nheadline = "OA at K = 5"\n'
+        'verdict = "tables/X_verdicts"\n')
+    monkeypatch.setattr(catalog, "DECLARED", declared)
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "X.csv").write_text("K,OA,OA (paper),n\n5,80.0 ± 1.0,82.0,5\n10,90.0 ± 1.0,91.0,5\n")
+    (tmp_path / "tables" / "X_verdicts.md").write_text("# X\n\n### self-sup\n\nBetter in 2 of 3 cells.\n\n| a |\n")
+    row = summary_table(tmp_path).splitlines()[-1]
+    assert row == "| X | OA at K = 5 | 80.0 ± 1.0 (n = 5) | 82.0 | Better in 2 of 3 cells. | [X](results/tables/X.md) |"

@@ -32,6 +32,14 @@ The schema (every path is relative to the results folder, ``results/`` of the ch
     title = "..."
     note = "..."
 
+    [[summary]]                         # zero or more: a row of the README's summary (hsinb report)
+    label = "A on real cubes"
+    table = "tables/A_real_salinas_a_2d"  # the table quoted and linked
+    row = { K = 5 }                     # the row quoted
+    metric = "linear_OA"                # its cell, and "<metric> (paper)" when the table has it
+    headline = "BT + Lin OA %, SalinasA, K = 5"
+    verdict = "tables/B_real_verdicts"  # optional: its first paragraph is the verdict
+
     [[steps]]                           # zero or more: a package function or a notebook, after the tables
     call = "hsinb.analysis.method_c_checks:write_claims_report"   # or notebook = "07_....ipynb"
     args = { records = "runs/C_samson", out = "tables/C_samson_checks" }
@@ -65,7 +73,7 @@ from .grid import GridReport, Planned, RecordedIndex, check_parameters, plan_fol
 DECLARED = Path(__file__).resolve().parent.parent / "experiments" / "declared"
 NOTEBOOKS = REPO_ROOT / "notebooks"
 PATH_ARGS = ("records", "out", "paper", "baselines", "figures_dir", "runs_dir", "tables_dir")
-TOP_KEYS = {"description", "task", "notebook", "memory_gb", "recorded_before", "grids", "tables", "steps"}
+TOP_KEYS = {"description", "task", "notebook", "memory_gb", "recorded_before", "grids", "tables", "steps", "summary"}
 
 
 def default_results() -> Path:
@@ -95,6 +103,7 @@ class Experiment:
     notebook: str | None = None
     memory_gb: float | None = None
     recorded_before: dict[str, Any] = field(default_factory=dict)
+    summary: list[dict[str, Any]] = field(default_factory=list)
     path: Path | None = None
 
     def target(self, *, notebook: bool = False) -> str:
@@ -168,10 +177,12 @@ def load_experiment(name_or_path: str | os.PathLike) -> Experiment:
                                                     "where"})
     for i, step in enumerate(spec.get("steps", [])):
         _check_keys(f"{path} steps[{i}]", step, {"foreach", "call", "notebook", "args", "needs"})
+    for i, line in enumerate(spec.get("summary", [])):
+        _check_keys(f"{path} summary[{i}]", line, {"label", "table", "row", "metric", "headline", "verdict", "note"})
     return Experiment(name=path.stem, description=spec.get("description", ""), task=spec["task"],
                       grids=spec["grids"], tables=spec.get("tables", []), steps=spec.get("steps", []),
                       notebook=spec.get("notebook"), memory_gb=spec.get("memory_gb"),
-                      recorded_before=spec.get("recorded_before", {}), path=path)
+                      recorded_before=spec.get("recorded_before", {}), summary=spec.get("summary", []), path=path)
 
 
 def list_names() -> list[str]:
