@@ -44,16 +44,16 @@
 # resumable, so re-executing this notebook only runs the cells that are missing.
 
 # %% tags=["parameters"]
-scene = "paviaU"  # paper: PaviaU with its fixed training map, K 0
-K = 0  # 0 for the official training map, else K labelled pixels per class
+scene = "demo"  # built in. paper PaviaU with its fixed training map. -p scene paviaU -p K 0 (or paviaU-sim)
+K = 10  # 0 for the official training map (the paper), else K labelled pixels per class
 seeds = "0,1,2,3,4"
 transforms = "flip,rotate,resized_crop,band_swap,scale,translate,noise,band_drop,pixel_drop"
 model = "2d"
 pairing = "overlap"
-width = 64
-pretrain_epochs = 100
-pretrain_steps_per_epoch = None  # None: one pass over all pixels per epoch (paper)
-epochs = 100  # linear-probe epochs (the SGD probe only)
+width = 32  # paper 64
+pretrain_epochs = 10  # paper 100
+pretrain_steps_per_epoch = 10  # paper None (one pass over all pixels per epoch)
+epochs = 20  # linear-probe epochs (the SGD probe only)
 probe = "logreg_cv"  # "logreg_cv" (standardised features, C by CV on the labels) or "sgd" (the committed matrix)
 eval_pixels = None  # None: every test pixel
 workers = None  # parallel runs, None: cores // 2
@@ -97,6 +97,8 @@ tables_dir = Path(tables_dir or (runs_dir if quick else REPO_ROOT / "results" / 
 names = [t for t in transforms.split(",") if t]
 sets = augmentation_pairs(names)
 print(f"{len(sets)} transform sets x {len(seeds.split(','))} seeds -> {runs_dir}")
+print("paper A's setting: -p scene paviaU -p K 0 -p width 64 -p pretrain_epochs 100 -y 'pretrain_steps_per_epoch: null' "
+      "(the committed matrix: hsinb run A_pair_matrix_paviaU-sim)")
 
 # %% [markdown]
 # ## The grid: one pre-training and one linear probe per transform set and seed
