@@ -194,7 +194,7 @@ def per_class_split(
                 raise SplitError(
                     f"class {c} has {n} labelled pixels: too few for {n_tr} training + {n_va} "
                     f"validation pixels with at least {min_test} left for testing. Lower K, or "
-                    "pass on_too_few='cap' to take what there is (the cap is recorded)."
+                    "pass on_too_few='cap' (notebooks: -p on_too_few cap) to take what there is (the cap is recorded)."
                 )
             avail = max(n - min_test, 0)
             n_tr_c = min(n_tr, avail)

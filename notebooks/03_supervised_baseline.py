@@ -46,6 +46,7 @@ scene = "demo"  # a name (hsinb scenes) or a path to your own .mat or ENVI .hdr
 cube_var = None  # your file only. the cube variable when the file holds several 3-D arrays
 labels_var = None  # your file only. the label map variable when several could be it
 K = 10  # labelled pixels per class, or 0 for the official training map
+on_too_few = "error"  # a class with K pixels or fewer. error or cap (train on all but one of its pixels)
 seed = 0
 model = "2d"  # "2d": ResNet on 9x9 patches; "1d": ResNet on single spectra
 patch = 9
@@ -79,7 +80,7 @@ if quick:
     epochs, eval_pixels, baselines = 3, 500, "logreg"
 timer = RunTimer()
 device = pick_device()
-params = dict(scene=scene, cube_var=cube_var, labels_var=labels_var, K=K, seed=seed, model=model, patch=patch, epochs=epochs, lr=lr,
+params = dict(scene=scene, cube_var=cube_var, labels_var=labels_var, K=K, on_too_few=on_too_few, seed=seed, model=model, patch=patch, epochs=epochs, lr=lr,
               normalise=normalise, baselines=baselines, eval_pixels=eval_pixels, quick=quick)
 
 # %%
@@ -94,7 +95,7 @@ print("device:", describe_device(device))
 
 # %%
 split = (official_split(data.labels, data.split_maps) if K == 0
-         else few_shot_split(data.labels, K, seed))
+         else few_shot_split(data.labels, K, seed, on_too_few=on_too_few))
 print(split.describe())
 fig = plots.label_map(data, labels=split.part_map(data.labels, "train"))
 _ = plt.title(f"{data.display_name}: training pixels ({split.train.size})")

@@ -45,6 +45,7 @@ scene = "demo"  # a name (hsinb scenes) or a path to your own .mat or ENVI .hdr
 cube_var = None  # your file only. the cube variable when the file holds several 3-D arrays
 labels_var = None  # your file only. the label map variable when several could be it
 K = 10  # labelled pixels per class, or 0 for the official training map
+on_too_few = "error"  # a class with K pixels or fewer. error or cap (train on all but one of its pixels)
 seed = 0
 model = "2d"  # "2d" (9x9 patches) or "1d" (single spectra)
 pairing = "overlap"  # "overlap" (patches), "neighbour" (5x5 neighbourhood), "same"

@@ -247,6 +247,7 @@ class MethodAParams:
     cube_var: str | None = None
     labels_var: str | None = None
     K: int = 10
+    on_too_few: str = "error"
     seed: int = 0
     model: str = "2d"
     pairing: str = "overlap"
@@ -357,7 +358,7 @@ def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodA
     data = require_labels(load_scene(params.scene, data_dir=params.data_dir, normalise=params.normalise,
                                      cube_var=params.cube_var, labels_var=params.labels_var), patch=params.patch)
     split = (official_split(data.labels, data.split_maps) if params.K == 0
-             else few_shot_split(data.labels, params.K, params.seed))
+             else few_shot_split(data.labels, params.K, params.seed, on_too_few=params.on_too_few))
     budget = budget_text(params, data)
     if progress:
         print(budget)
