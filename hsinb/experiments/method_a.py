@@ -25,7 +25,7 @@ from ..training.pretrain import pretrain_barlow_twins
 from ..views import PairSampler, build_transforms
 from .encoder_cache import cached_encoder
 from .fewshot import MODELS, FewShotData, classical_baselines, evaluate, prepare_fewshot
-from .params import make_task, record_params, with_quick
+from .params import make_task, parameter_defaults, record_params, with_quick
 
 PROTOCOLS = ("supervised", "linear", "finetune")
 #: linear probes: L2 logistic regression on standardised frozen features with C by stratified
@@ -313,6 +313,20 @@ def with_budget(params: MethodAParams) -> MethodAParams:
     return replace(params, **BUDGETS_A[params.budget])
 
 
+def resolve_params(params: MethodAParams) -> MethodAParams:
+    """The parameters a run uses: the quick setting (:data:`QUICK_A`, where the caller kept the
+    default), then the budget's epochs and steps. Quick mode at the default budget pre-trains
+    for QUICK_A's few steps (recorded as ``budget="custom"``); a budget the caller chose is kept."""
+    from dataclasses import replace
+
+    quick = dict(QUICK_A)
+    if params.quick and params.budget == parameter_defaults(MethodAParams)["budget"]:
+        params = replace(params, budget="custom")
+    elif params.quick:
+        quick = {k: v for k, v in quick.items() if k not in ("pretrain_epochs", "pretrain_steps_per_epoch")}
+    return with_budget(with_quick(params, quick))
+
+
 def budget_text(params: MethodAParams, scene: Scene) -> str:
     """One line: the pre-training budget a run used (steps, pairs) beside paper A's."""
     steps_per_epoch = params.pretrain_steps_per_epoch
@@ -352,7 +366,7 @@ def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodA
     from ..runtime import describe_device
     from ..scenes.load import file_provenance, load_scene, require_labels
     from ..splits import few_shot_split, official_split
-    params = with_quick(with_budget(params), QUICK_A)
+    params = resolve_params(params)
     timer = RunTimer()
     device = pick_device(device)
     data = require_labels(load_scene(params.scene, data_dir=params.data_dir, normalise=params.normalise,

@@ -98,6 +98,22 @@ def test_budget_presets_resolve_and_refuse_silent_overrides():
     assert "100.0 %" in budget_text(paper, demo)
 
 
+def test_quick_mode_pretrains_for_quick_steps_unless_the_caller_chose_a_budget():
+    """CI ran notebook 04 in quick mode at the laptop budget (100 s): the preset had filled the
+    epochs before the quick setting looked, so quick mode kept them."""
+    from hsinb.experiments.method_a import QUICK_A, MethodAParams, resolve_params
+
+    quick = resolve_params(MethodAParams(quick=True))
+    assert (quick.pretrain_epochs, quick.pretrain_steps_per_epoch, quick.budget) == (
+        QUICK_A["pretrain_epochs"], QUICK_A["pretrain_steps_per_epoch"], "custom")
+    assert quick.epochs == QUICK_A["epochs"]
+    paper = resolve_params(MethodAParams(quick=True, budget="paper"))
+    assert (paper.pretrain_epochs, paper.epochs) == (100, QUICK_A["epochs"])
+    mine = resolve_params(MethodAParams(quick=True, budget="custom", pretrain_epochs=4))
+    assert (mine.pretrain_epochs, mine.pretrain_steps_per_epoch) == (4, None)  # the caller's whole budget
+    assert resolve_params(MethodAParams()).pretrain_epochs == 10  # not quick: the laptop preset
+
+
 def test_an_injected_typo_stops_the_notebook_with_did_you_mean():
     from hsinb.experiments.params import check_notebook_parameters
 
