@@ -23,8 +23,11 @@ demo: install
 	$(PYTHON) -m papermill notebooks/01_data_exploration.ipynb results/runs/demo/01_data_exploration.ipynb -p scene demo -p download False
 	@echo "executed notebook: results/runs/demo/01_data_exploration.ipynb"
 
+# two test processes (pytest-xdist; each with one torch and BLAS thread, tests/conftest.py):
+# the suite is mostly single-threaded notebook kernels, so this halves its wall time on 2 cores
+TEST_WORKERS ?= 2
 test: install
-	$(PYTHON) -m pytest -q
+	$(PYTHON) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 lint:
 	$(PYTHON) -m ruff check hsinb tests benchmarks

@@ -20,9 +20,26 @@ Where things live:
 * ``plots``: figures and explorers; ``cli``: the ``hsinb`` command.
 """
 
-from .runtime import pick_device, seed_everything
-from .scenes import Scene, list_scenes, load_scene, load_scene_file
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
 __all__ = ["Scene", "list_scenes", "load_scene", "load_scene_file", "pick_device", "seed_everything"]
+
+# imported on first use (PEP 562), so that ``import hsinb.records`` or the ``hsinb tables``
+# command does not pay for importing torch (about 3.5 s)
+_LAZY = {"pick_device": ".runtime", "seed_everything": ".runtime", "Scene": ".scenes", "list_scenes": ".scenes",
+         "load_scene": ".scenes", "load_scene_file": ".scenes"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module 'hsinb' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 
 import numpy as np
 
@@ -46,10 +47,22 @@ def seed_everything(seed: int, deterministic: bool = True) -> np.random.Generato
     if torch.cuda.is_available():
         torch.cuda.manual_seed_all(seed)
     if deterministic:
-        torch.use_deterministic_algorithms(True, warn_only=True)
+        _use_deterministic_algorithms()
         torch.backends.cudnn.deterministic = True
         torch.backends.cudnn.benchmark = False
     return np.random.default_rng(seed)
+
+
+def _use_deterministic_algorithms() -> None:
+    """``torch.use_deterministic_algorithms(True, warn_only=True)`` without its first-call cost:
+    the public call also sets ``torch._inductor.config.deterministic``, and importing that
+    config takes about 3 s per process (every notebook kernel and grid run paid it). Where
+    inductor is not loaded yet (no ``torch.compile`` in this process) only the kernel switch is
+    set; seed again after compiling to make compiled code deterministic too."""
+    if "torch._inductor.config" in sys.modules or not hasattr(torch._C, "_set_deterministic_algorithms"):
+        torch.use_deterministic_algorithms(True, warn_only=True)
+    else:
+        torch._C._set_deterministic_algorithms(True, warn_only=True)
 
 
 def torch_generator(seed: int, device: torch.device | str = "cpu") -> torch.Generator:

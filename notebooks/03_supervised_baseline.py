@@ -122,10 +122,11 @@ for name, m in metrics.items():
 
 # %%
 
-from hsinb.experiments.fewshot import classification_map
+from hsinb.experiments.fewshot import protocol_maps
 
-full = data.shape[0] * data.shape[1] <= 100_000  # every pixel of a small scene, else the labelled ones
-pred = classification_map(result["models"]["supervised"], result["data"], labelled_only=not full)
+# every pixel of a small scene; on a large one, and in quick mode, the test pixels the run scored
+full = not quick and data.shape[0] * data.shape[1] <= 100_000
+pred = protocol_maps(result["models"], metrics, result["data"], full=full)["supervised"]
 fig = plots.classification_maps(data, {"supervised CNN": pred}, only_labelled=not full,
                                 scores={"supervised CNN": 100 * metrics["supervised"]["OA"]})
 

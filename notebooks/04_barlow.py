@@ -78,7 +78,7 @@ import numpy as np
 
 from hsinb import plots
 from hsinb.experiments import method_a
-from hsinb.experiments.fewshot import classification_map
+from hsinb.experiments.fewshot import protocol_maps
 from hsinb.experiments.params import from_namespace
 from hsinb.training.classify import encode
 
@@ -130,9 +130,12 @@ for name in ("linear", "supervised"):
         plots.embedding_plot(feats, y, data.class_names, title=f"{data.display_name}: {name} encoder")
 
 # %%
-# every pixel of a small scene (the map a reader expects); on a large one, the labelled pixels
-full = data.shape[0] * data.shape[1] <= 100_000
-maps = {name: classification_map(model, result["data"], labelled_only=not full) for name, model in result["models"].items()}
+# every pixel of a small scene (the map a reader expects); on a large one, and in quick mode,
+# the test pixels the run scored (a full map costs a forward pass per pixel)
+full = not quick and data.shape[0] * data.shape[1] <= 100_000
+maps = protocol_maps(result["models"], metrics, result["data"], full=full)
+if not full:
+    print(f"maps: the {int((next(iter(maps.values())) > 0).sum())} test pixels the run scored, not the whole scene")
 fig = plots.classification_maps(data, maps, only_labelled=not full,
                                 scores={name: 100 * metrics[name]["OA"] for name in maps})
 

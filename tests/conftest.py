@@ -10,6 +10,16 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # `pytest -n 2` (make test): one torch thread per worker, and in the notebooks' kernels
+    # (they inherit the environment); two threads each would oversubscribe the cores
+    os.environ["OMP_NUM_THREADS"] = "1"
+    os.environ["MKL_NUM_THREADS"] = "1"
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    torch.set_num_threads(1)
+    threadpool_limits(1)  # BLAS (numpy, scikit-learn) too: with both cores busy it spins
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/support.py, from every test folder
 
 REPO = Path(__file__).resolve().parent.parent

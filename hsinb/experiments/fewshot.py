@@ -114,6 +114,17 @@ def classification_map(model: nn.Module, data: FewShotData, batch_size: int = 10
     return out.reshape(h, w)
 
 
+def protocol_maps(models: dict[str, nn.Module], metrics: dict[str, dict], data: FewShotData, *,
+                  full: bool) -> dict[str, np.ndarray]:
+    """A (H, W) map (1..C, 0 = not shown) per model: every pixel of the scene (``full``; one
+    forward pass per pixel) or, at no cost, the test pixels its metrics already scored
+    (``metrics[name]`` from :func:`evaluate` with ``keep_predictions``)."""
+    if full:
+        return {name: classification_map(model, data) for name, model in models.items()}
+    shape = data.scene.shape[:2]
+    return {name: prediction_map(shape, metrics[name]["pixels"], metrics[name]["predictions"]) for name in models}
+
+
 def spectra_of(scene: Scene, split: Split, part: str) -> tuple[np.ndarray, np.ndarray]:
     """(N, B) spectra and 0-based labels of a split part."""
     idx = getattr(split, part)

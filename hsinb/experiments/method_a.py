@@ -342,7 +342,7 @@ def budget_text(params: MethodAParams, scene: Scene) -> str:
 
 #: what ``quick=True`` changes: a run of seconds (CI, workshops), whose numbers are not findings
 QUICK_A: dict[str, Any] = dict(pretrain_epochs=2, pretrain_steps_per_epoch=3, epochs=3, eval_pixels=500,
-                               baselines="logreg")
+                               baselines="logreg", finetune="fixed")
 
 
 @dataclass

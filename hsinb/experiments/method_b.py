@@ -333,7 +333,8 @@ def run(params: MethodBParams, *, device=None, progress: bool = True) -> MethodB
     extra["finetune"] = {"iterations": hist["iterations"], "loss_last": hist["loss"][-1], "wall_s": hist["wall_s"]}
     classifier = CentreClassifier(model, tname)
     test = evaluate(classifier, data)
-    metrics = {"OA": 100 * test["OA"], "AA": 100 * test["AA"], "kappa": 100 * test["kappa"]}
+    metrics = {"OA": 100 * test["OA"], "AA": 100 * test["AA"], "kappa": 100 * test["kappa"],
+               "finetune_loss_last": hist["loss"][-1]}  # under-fitting shows here (cross-entropy, nats)
     for name, res in classical_baselines(target, split, tuple(_tokens(params.baselines)) if params.baselines
                                          else (), seed=params.seed).items():
         metrics.update({f"{name}_OA": 100 * res["OA"], f"{name}_AA": 100 * res["AA"],

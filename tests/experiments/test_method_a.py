@@ -15,6 +15,7 @@ from hsinb.experiments.fewshot import (
     classification_map,
     evaluate,
     prepare_fewshot,
+    protocol_maps,
 )
 from hsinb.experiments.method_a import MethodAConfig, flat_metrics, run_method_a
 from hsinb.records import read_record, save_run
@@ -58,6 +59,12 @@ def test_evaluate_uses_only_test_pixels(toy_scene):
     assert sub["n_eval"] == 10
     cmap = classification_map(Oracle(), data)
     np.testing.assert_array_equal(cmap, toy_scene.labels)
+    # a map of the scored pixels only costs nothing: the predictions evaluate() kept
+    kept = evaluate(Oracle(), data, max_pixels=10, keep_predictions=True)
+    scored = protocol_maps({"oracle": Oracle()}, {"oracle": kept}, data, full=False)["oracle"]
+    assert (scored > 0).sum() == 10 and set(np.flatnonzero(scored)) == set(kept["pixels"])
+    np.testing.assert_array_equal(scored.reshape(-1)[kept["pixels"]], toy_scene.labels.reshape(-1)[kept["pixels"]])
+    np.testing.assert_array_equal(protocol_maps({"oracle": Oracle()}, {}, data, full=True)["oracle"], toy_scene.labels)
 
 
 def test_baselines_learn_separable_spectra(toy_scene):

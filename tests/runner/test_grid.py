@@ -44,17 +44,17 @@ def tiny_notebook(tmp_path):
 @pytest.mark.notebooks
 def test_grid_runs_resumes_and_aggregates(tiny_notebook, tmp_path):
     out = tmp_path / "runs"
-    grid = {"x": [1, 2], "seed": [0, 1]}
+    grid = {"x": [1, 2], "seed": [1]}  # each run starts a kernel (seconds): few runs
     report = run_grid(tiny_notebook, grid, out, workers=2, progress=False)
-    assert report.ok and len(report.done) == 4
+    assert report.ok and len(report.done) == 2
     records = sorted((out / "records").glob("*.json"))
-    assert len(records) == 4 and len(list((out / "notebooks").glob("*.ipynb"))) == 4
+    assert len(records) == 2 and len(list((out / "notebooks").glob("*.ipynb"))) == 2
     # interrupted grid: one record missing -> only that run is redone
     records[0].unlink()
     report = run_grid(tiny_notebook, grid, out, workers=1, progress=False)
-    assert len(report.done) == 1 and len(report.skipped) == 3
+    assert len(report.done) == 1 and len(report.skipped) == 1
     assert not list((out / "notebooks").glob(".*"))  # no temporary notebooks left
-    assert sorted(collect(out / "records")["score"]) == [10, 11, 20, 21]
+    assert sorted(collect(out / "records")["score"]) == [11, 21]
     spec = json.loads((out / "grid.json").read_text())
     assert spec["grid"] == grid
 
