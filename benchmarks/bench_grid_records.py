@@ -32,7 +32,7 @@ def main() -> None:
     ap.add_argument("-p", nargs="+", action="append", required=True, metavar=("NAME", "VALUE"),
                     help="a parameter that makes a cell, and its planned values")
     args = ap.parse_args()
-    planned = {name: values for name, *values in args.p}
+    planned = {name: [_value(v) for v in values] for name, *values in args.p}
     table, summary = time_from_records(args.records, planned, args.runs_per_cell, args.workers)
     shown = table.assign(mean_s=table["mean_s"].round(1), total_s=table["total_s"].round(0))
     hours = summary["core_s"] / 3600
@@ -52,6 +52,16 @@ def main() -> None:
     records = args.records if len(args.records) > 1 else args.records[0]
     write_bench(args.name, {"records": records, "planned": planned, "runs_per_cell": args.runs_per_cell,
                             **summary, "cells": table.to_dict(orient="records")}, md)
+
+
+def _value(text: str):
+    """A command-line value as the records hold it: 20 -> int, 0.5 -> float, true -> bool, else str."""
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 if __name__ == "__main__":

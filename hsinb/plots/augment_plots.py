@@ -139,11 +139,16 @@ def paired_stretch(
     low: float = 2.0,
     high: float = 98.0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Two (H, W, 3) images stretched to [0, 1] with the SAME per-channel limits: the
-    ``low``/``high`` percentiles of ``reference`` (any (..., 3) array; default ``before``),
-    so that a change of brightness stays visible."""
-    ref = np.asarray(before if reference is None else reference)
-    lo, hi = colour.stretch_limits(ref.reshape(-1, 1, 3), low, high)
+    """Two (H, W, 3) images stretched to [0, 1] with the SAME per-channel limits, so that a
+    change of brightness stays visible: the ``low``/``high`` percentiles of ``before``, or of
+    ``reference`` (any (..., 3) array, e.g. the whole scene) widened to ``before``'s own range,
+    so that a patch on a bright or dark material is not clipped to white or black."""
+    if reference is None:
+        lo, hi = colour.stretch_limits(np.asarray(before).reshape(-1, 1, 3), low, high)
+    else:
+        lo, hi = colour.stretch_limits(np.asarray(reference).reshape(-1, 1, 3), low, high)
+        flat = np.asarray(before).reshape(-1, 3)
+        lo, hi = np.minimum(lo, flat.min(0)), np.maximum(hi, flat.max(0))
     return colour.apply_stretch(before, lo, hi), colour.apply_stretch(after, lo, hi)
 
 
