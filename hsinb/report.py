@@ -17,8 +17,18 @@ import re
 from pathlib import Path
 
 from .records import REPO_ROOT, atomic_write_text
+from .runner.progress import format_duration
 
 START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def notebook_times(results: Path | None = None) -> dict[str, str]:
+    """Notebook stem -> its measured wall time at its defaults, as the README quotes it
+    (``results/bench/notebook_defaults.json``, from ``benchmarks/bench_notebook_defaults.py``;
+    a projected time is prefixed with '~')."""
+    path = (results or REPO_ROOT / "results") / "bench" / "notebook_defaults.json"
+    times = json.loads(path.read_text())["notebooks"] if path.is_file() else {}
+    return {stem: ("~" if t.get("projected") else "") + format_duration(t["seconds"]) for stem, t in times.items()}
 
 
 def calibration_table(results: Path) -> str:

@@ -67,3 +67,25 @@ def test_summary_quotes_the_row_its_entry_names(tmp_path, monkeypatch):
     (tmp_path / "tables" / "X_verdicts.md").write_text("# X\n\n### self-sup\n\nBetter in 2 of 3 cells.\n\n| a |\n")
     row = summary_table(tmp_path).splitlines()[-1]
     assert row == "| X | OA at K = 5 | 80.0 ± 1.0 (n = 5) | 82.0 | Better in 2 of 3 cells. | [X](results/tables/X.md) |"
+
+
+def test_the_readme_quotes_the_measured_run_time_of_each_notebook():
+    """The notebook table's run times are those of results/bench/notebook_defaults.json
+    (benchmarks/bench_notebook_defaults.py), not typed guesses."""
+    from hsinb.records import REPO_ROOT
+    from hsinb.report import notebook_times
+
+    times = notebook_times()
+    stems = sorted(p.stem for p in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(times) == stems, "run `python benchmarks/bench_notebook_defaults.py --only NEW_NOTEBOOK`"
+    rows = {line.split("`")[1]: line for line in (REPO_ROOT / "README.md").read_text().splitlines()
+            if line.startswith("| `0")}
+    for stem in stems:
+        assert f"| {times[stem]} |" in rows[stem], f"README's row of {stem} must quote {times[stem]}"
+
+
+def test_format_duration():
+    from hsinb.report import format_duration
+
+    assert [format_duration(s) for s in (12.4, 89, 200, 5399, 5400, 9000)] == ["12 s", "89 s", "3 min", "90 min",
+                                                                              "1.5 h", "2.5 h"]
