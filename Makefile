@@ -13,6 +13,7 @@ export HSINB_DATA
 TORCH_VERSION ?= 2.13.0
 TORCH_PIP_ARGS ?=
 install:
+	@echo "installing torch $(TORCH_VERSION) (CPU unless a CUDA build is already there), then hsinb and its dev tools: a few minutes on a fresh machine"
 	$(PYTHON) tools/install_torch.py $(TORCH_VERSION) $(TORCH_PIP_ARGS)
 	$(PYTHON) -m pip install -q -e ".[dev]"
 
