@@ -11,6 +11,7 @@
 * :mod:`~hsinb.plots.cross_domain_plots`: method B: the regions of a pre-training iteration,
   the pre-training loss against its floor, the embedding by scene and by class.
 * :mod:`~hsinb.plots.ablation_plots`: the augmentation pair-matrix heatmap (paper A, Fig. 2).
+* :mod:`~hsinb.plots.spectra`: curves broken where bands were removed (water absorption).
 * :mod:`~hsinb.plots.save`: :func:`save_figures`, a run's figures as PNG files.
 
 Every figure's title carries ``scene.display_name`` (simulated scenes say so).

@@ -38,6 +38,7 @@ from ..views import (
 )
 from ..views.pairs import overlap_offsets, window_overlap
 from . import colour
+from .spectra import with_gaps
 
 __all__ = [
     "transform_names", "apply_transform", "as_display_batch", "centre_spectra",
@@ -226,8 +227,9 @@ def draw_spectra(
     for i in range(len(before)):
         tint = SAMPLE_COLOURS[i % len(SAMPLE_COLOURS)]
         label = sample_names[i] if sample_names is not None and i < len(sample_names) else f"sample {i}"
-        ax.plot(xs, before[i], color=tint, lw=1.3, label=label)
-        ax.plot(xs, after[i], color=tint, lw=1.0, ls="--")
+        gx, b, a = with_gaps(xs, before[i], after[i])
+        ax.plot(gx, b, color=tint, lw=1.3, label=label)
+        ax.plot(gx, a, color=tint, lw=1.0, ls="--")
     if legend:
         ax.plot([], [], color="0.3", lw=1.3, label="before")
         ax.plot([], [], color="0.3", lw=1.0, ls="--", label="after")
@@ -468,9 +470,9 @@ def pair_views_figure(
         ang = float(spectral_angle_deg(scene.cube[ra[k], ca[k]], scene.cube[rb[k], cb[k]]))
         extra = (f", overlap {float(window_overlap(ra[k], ca[k], rb[k], cb[k], size)):.2f}"
                  if mode == "overlap" else "")
-        ax.plot(xs, scene.cube[ra[k], ca[k]], color=tint, lw=1.3,
-                label=f"{k + 1}: {name_a} → {name_b}, θ = {ang:.1f}°{extra}")
-        ax.plot(xs, scene.cube[rb[k], cb[k]], color=tint, lw=1.0, ls="--")
+        gx, a, b = with_gaps(xs, scene.cube[ra[k], ca[k]], scene.cube[rb[k], cb[k]])
+        ax.plot(gx, a, color=tint, lw=1.3, label=f"{k + 1}: {name_a} → {name_b}, θ = {ang:.1f}°{extra}")
+        ax.plot(gx, b, color=tint, lw=1.0, ls="--")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(value_label(scene.units, scene.meta.get("normalisation")))
     ax.set_title("centre spectra: anchor (solid), partner (dashed)", fontsize="small")

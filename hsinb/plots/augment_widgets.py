@@ -39,6 +39,7 @@ from .augment_plots import (
     spectral_x,
 )
 from .explorer import _in_kernel
+from .spectra import with_gaps
 
 __all__ = [
     "PARAM_BOUNDS", "ParamSpec", "parameter_docs", "parameter_specs", "transform_figure",
@@ -182,7 +183,7 @@ def transform_figure(
         ax_c.set_xlabel(xlabel)
         ax_c.set_ylabel(units)
         for i in range(len(batch)):
-            ax_d.plot(xs, after[i] - batch[i], color=f"C{i % 10}", lw=1.0)
+            ax_d.plot(*with_gaps(xs, after[i] - batch[i]), color=f"C{i % 10}", lw=1.0)
         ax_d.axhline(0.0, color="0.5", lw=0.6)
         ax_d.set_xlabel(xlabel)
         ax_d.set_ylabel(f"after − before ({units})")

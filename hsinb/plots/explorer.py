@@ -28,6 +28,7 @@ from ..patches import check_patch_size, extract_patches
 from ..scenes.scene import Scene
 from . import colour
 from .scene_plots import class_colours, spectral_axis
+from .spectra import with_gaps
 
 MAX_PATCH = 15
 
@@ -131,13 +132,14 @@ def explorer_figure(
     ax.set_axis_off()
 
     ax = axes[2]
-    ax.plot(d.x, win.reshape(-1, scene.n_bands).T, color="0.75", lw=0.5)
+    gx, around = with_gaps(d.x, win.reshape(-1, scene.n_bands))
+    ax.plot(gx, around.T, color="0.75", lw=0.5)
     if cls and d.count[cls - 1] > 0:
-        m, s = d.mean[cls - 1], d.std[cls - 1]
-        ax.fill_between(d.x, m - s, m + s, color=colours[cls], alpha=0.3, lw=0)
-        ax.plot(d.x, m, color=colours[cls], lw=1.5,
+        gx, m, s = with_gaps(d.x, d.mean[cls - 1], d.std[cls - 1])
+        ax.fill_between(gx, m - s, m + s, color=colours[cls], alpha=0.3, lw=0)
+        ax.plot(gx, m, color=colours[cls], lw=1.5,
                 label=f"class {cls} {scene.class_names[cls - 1]}: mean ± std (n={d.count[cls - 1]})")
-    ax.plot(d.x, scene.cube[row, col], color="black", lw=1.8, label=f"pixel ({row}, {col})")
+    ax.plot(*with_gaps(d.x, scene.cube[row, col]), color="black", lw=1.8, label=f"pixel ({row}, {col})")
     ax.plot([], [], color="0.75", lw=0.5, label=f"{p}×{p} neighbourhood")
     ax.set_xlabel(d.xlabel)
     ax.set_ylabel(scene.units)

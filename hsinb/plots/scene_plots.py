@@ -21,6 +21,7 @@ from ..analysis import stats as analysis
 from ..errors import ShapeMismatchError
 from ..scenes.scene import Scene
 from . import colour
+from .spectra import with_gaps
 
 #: categorical colours for classes 1, 2, ...; class 0 (unlabelled) is always black.
 #: tab10, then the light tab20 shades, then tab20b: 30 distinct colours, then repeated.
@@ -158,9 +159,9 @@ def class_spectra(
     for c in ids:
         if count[c - 1] == 0:
             continue
-        m, s = mean[c - 1], std[c - 1]
-        ax.plot(x, m, color=colours[c], lw=1.5, label=f"{scene.class_names[c - 1]} (n={count[c - 1]})")
-        ax.fill_between(x, m - n_std * s, m + n_std * s, color=colours[c], alpha=0.18, lw=0)
+        gx, m, s = with_gaps(x, mean[c - 1], std[c - 1])
+        ax.plot(gx, m, color=colours[c], lw=1.5, label=f"{scene.class_names[c - 1]} (n={count[c - 1]})")
+        ax.fill_between(gx, m - n_std * s, m + n_std * s, color=colours[c], alpha=0.18, lw=0)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(scene.units)
     ax.set_title(f"{scene.display_name}: class spectra (mean ± {n_std:g} std)", fontsize="medium")
@@ -174,10 +175,10 @@ def band_statistics(scene: Scene, ax: Axes | None = None) -> Figure:
     st = analysis.band_stats(scene.cube)
     x, xlabel = spectral_axis(scene)
     fig, ax = _figure(ax, (8.0, 4.0))
-    ax.fill_between(x, st["min"], st["max"], color="0.85", lw=0, label="min – max")
-    ax.fill_between(x, st["mean"] - st["std"], st["mean"] + st["std"], color="C0", alpha=0.3,
-                    lw=0, label="mean ± std")
-    ax.plot(x, st["mean"], color="C0", lw=1.5, label="mean")
+    x, lo, hi, mean, std = with_gaps(x, st["min"], st["max"], st["mean"], st["std"])
+    ax.fill_between(x, lo, hi, color="0.85", lw=0, label="min – max")
+    ax.fill_between(x, mean - std, mean + std, color="C0", alpha=0.3, lw=0, label="mean ± std")
+    ax.plot(x, mean, color="C0", lw=1.5, label="mean")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(scene.units)
     h, w, _ = scene.shape
