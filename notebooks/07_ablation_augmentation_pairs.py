@@ -92,6 +92,7 @@ if quick:
     scene, K, seeds, transforms, width = "demo", 5, "0", "flip,noise", 16
     pretrain_epochs, pretrain_steps_per_epoch, epochs, eval_pixels, workers = 2, 3, 3, 500, 1
     runs_dir, tables_dir = tempfile.mkdtemp(prefix="pairs-"), None
+seeds = str(seeds)  # papermill passes `-p seeds 0` as the integer 0
 runs_dir = Path(runs_dir or REPO_ROOT / "results" / "runs" / f"A_pair_matrix_{scene}")
 tables_dir = Path(tables_dir or (runs_dir if quick else REPO_ROOT / "results" / "tables"))
 names = [t for t in transforms.split(",") if t]

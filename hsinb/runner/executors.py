@@ -13,10 +13,11 @@ the others are ``dask.distributed``.
 
 Resources: each run gets ``threads_per_run`` torch threads and one run executes per worker
 slot, so runs never oversubscribe cores; with GPUs each worker is given one of them
-(``CUDA_VISIBLE_DEVICES``) in turn. Fault tolerance: a worker that dies mid-run loses only
-that run, which is retried up to ``attempts`` times in all (the local pool restarts; Dask
-reschedules it itself, ``distributed.scheduler.allowed-failures``) and then recorded as
-failed with its error.
+(``CUDA_VISIBLE_DEVICES``) in turn. Fault tolerance: on Dask a worker that dies mid-run
+loses only that run, which Dask reschedules itself (``distributed.scheduler.allowed-failures``);
+the local pool breaks as a whole when one of its processes dies, so it restarts and retries
+every run that was in flight. A run is tried up to ``attempts`` times in all and then
+recorded as failed with its error.
 """
 
 from __future__ import annotations
