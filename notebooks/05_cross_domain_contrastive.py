@@ -61,8 +61,8 @@
 # scene and by class, and the grids compare `regions_per_scene = 4` (negatives within a scene).
 #
 # **Data.** The paper's scenes cannot be downloaded here: the stand-ins `*-sim` keep the real
-# label maps with simulated spectra, calibrated to paper A (not B), so their absolute
-# accuracies are not paper B's; read the gaps to scratch. The primary evidence is the real
+# label maps with simulated spectra, calibrated to a few-shot target (not to paper B), so
+# their absolute accuracies are not paper B's; read the gaps to scratch. The primary evidence is the real
 # study: six unlabelled real cubes of four sensors as sources, the real Indian Pines crop
 # and SalinasA as targets. The defaults run on built-in demo scenes (no data file; three
 # simulated sources of 60-150 bands): the cell after the imports prints the settings of the
