@@ -19,7 +19,7 @@ from torch import nn
 
 from ..errors import ShapeMismatchError
 from ..models.heads import EncoderWithHead, LinearClassifier
-from .batching import fast_layout, fit_epochs, model_device
+from .batching import fast_layout, fit_epochs, model_device, recalibrate_batchnorm
 
 __all__ = [
     "fit_supervised",
@@ -105,13 +105,16 @@ def fit_finetune(
     device: torch.device | str | None = None,
     progress: bool = False,
     freeze_bn: bool = False,
+    precise_bn: bool = True,
     _desc: str = "finetune",
 ) -> tuple[EncoderWithHead, dict[str, list[float]]]:
     """Finetune a (pre-trained) encoder with a head: all parameters train, the encoder at
     ``encoder_lr_scale × lr`` (default 0.1×) so that it does not drift too fast from its
     pre-trained weights (paper 2.3: "special care must be taken"). ``freeze_bn`` keeps the
     encoder's batch-norm statistics from pre-training (estimated on every pixel) instead of
-    re-estimating them on a few labelled samples."""
+    re-estimating them on a few labelled samples. ``precise_bn``: after the last epoch the
+    statistics of the batch-norm layers that trained are recomputed over the whole training
+    set with the final weights (:func:`~hsinb.training.batching.recalibrate_batchnorm`)."""
     y = _check_xy(x_train, y_train)
     if head is None:
         head = LinearClassifier(encoder.feature_dim, _n_classes(y, n_classes))
@@ -125,6 +128,8 @@ def fit_finetune(
     hist = fit_epochs(model, x_train, y, _cross_entropy_step(model, opt), epochs=epochs, batch_size=batch_size,
                       generator=generator, progress=progress, desc=_desc,
                       frozen_norm=encoder if freeze_bn else None) or {"loss": [], "train_acc": []}
+    if precise_bn:
+        recalibrate_batchnorm(model, x_train, frozen=encoder if freeze_bn else None)
     return model, hist
 
 
