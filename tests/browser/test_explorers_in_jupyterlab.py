@@ -114,33 +114,39 @@ def _wait_redrawn(page, explorer: str, before: str) -> str:
     pytest.fail("the explorer's figure was not redrawn within 60 s of moving its widget")
 
 
-def test_scene_explorer_redraws_when_a_class_is_chosen(lab, browser):
+def _check_explorer(browser, url: str, notebook: str, explorer: str, move, shot: str) -> None:
+    """Run ``notebook`` in JupyterLab, ``move(page)`` a widget of ``explorer`` (a CSS
+    selector), check that its figure is redrawn, and keep a screenshot as ``shot``."""
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
-    _run_all(page, lab, "01_data_exploration.ipynb")
-    explorer = ".widget-vbox:has(.widget-dropdown)"
+    _run_all(page, url, notebook)
     _figure(page, explorer).wait_for(timeout=120_000)
     before = _first_figure(page, explorer)
-    select = page.locator(f"{explorer} .widget-dropdown select").first
-    select.scroll_into_view_if_needed()
-    select.select_option(index=2)
+    move(page)
     _wait_redrawn(page, explorer, before)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.locator(explorer).first.screenshot(path=str(SHOTS / "01_scene_explorer.png"))
+    page.locator(explorer).first.screenshot(path=str(SHOTS / shot))
     page.close()
+
+
+def test_scene_explorer_redraws_when_a_class_is_chosen(lab, browser):
+    explorer = ".widget-vbox:has(.widget-dropdown)"
+
+    def choose_a_class(page) -> None:
+        select = page.locator(f"{explorer} .widget-dropdown select").first
+        select.scroll_into_view_if_needed()
+        select.select_option(index=2)
+
+    _check_explorer(browser, lab, "01_data_exploration.ipynb", explorer, choose_a_class, "01_scene_explorer.png")
 
 
 def test_transform_explorer_redraws_when_its_seed_slider_moves(lab, browser):
-    page = browser.new_page(viewport={"width": 1500, "height": 1100})
-    _run_all(page, lab, "02_augmentations.ipynb")
     explorer = ".widget-vbox:has(.widget-slider)"
-    _figure(page, explorer).wait_for(timeout=120_000)
-    before = _first_figure(page, explorer)
-    # the generator seed: every step redraws other random draws (the first slider, p, starts at its maximum)
-    handle = page.locator(f"{explorer} .widget-slider:has(label:text-is('seed')) .noUi-handle").first
-    handle.scroll_into_view_if_needed()
-    handle.focus()
-    page.keyboard.press("ArrowRight")  # seed 0 -> 1: one redraw, so the screenshot shows seed 1
-    _wait_redrawn(page, explorer, before)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.locator(explorer).first.screenshot(path=str(SHOTS / "02_transform_explorer.png"))
-    page.close()
+
+    def move_the_seed(page) -> None:
+        # the generator seed: every step redraws other random draws (the first slider, p, starts at its maximum)
+        handle = page.locator(f"{explorer} .widget-slider:has(label:text-is('seed')) .noUi-handle").first
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        page.keyboard.press("ArrowRight")  # seed 0 -> 1: one redraw, so the screenshot shows seed 1
+
+    _check_explorer(browser, lab, "02_augmentations.ipynb", explorer, move_the_seed, "02_transform_explorer.png")
