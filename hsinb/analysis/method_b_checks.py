@@ -5,7 +5,8 @@ with ``scratch`` **by seed** (same target split, same fine-tuning recipe, only t
 network's starting point differs) and with the best classical baseline on the target's
 spectra (SVM or logistic regression, recorded by the scratch run of the same seed and split;
 "best" = the higher mean in that cell, which favours the baseline). A difference counts when
-a paired t-test gives p < 0.05; otherwise the verdict is "no clear difference".
+a paired t-test gives p < 0.05; otherwise the verdict is "no clear difference"
+(:mod:`hsinb.analysis.paired`).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from ..errors import UnknownParameterError
+from .paired import paired_difference
 
 __all__ = ["SPLIT_KEYS", "paired_verdicts", "verdict_report", "write_verdicts"]
 
@@ -26,12 +27,6 @@ SPLIT_KEYS = ("target", "split", "train_samples", "samples_per")
 PRETRAIN_ONLY = ("p", "regions_per_scene", "tau", "sources", "pretrain_iterations", "source_labels", "baselines")
 
 
-def _word(diff: np.ndarray, p: float) -> str:
-    if len(diff) < 2 or p != p or p >= 0.05:
-        return "no clear difference"
-    return "better" if diff.mean() > 0 else "worse"
-
-
 def paired_verdicts(runs: pd.DataFrame, *, metric: str = "OA", method: str = "self-sup",
                     cells: Sequence[str] = ()) -> pd.DataFrame:
     """One row per cell of ``method``'s runs (the ``SPLIT_KEYS`` plus ``cells``, e.g.
@@ -39,8 +34,6 @@ def paired_verdicts(runs: pd.DataFrame, *, metric: str = "OA", method: str = "se
     ``method − best baseline`` in points of ``metric`` (mean ± std over seeds, wins, paired
     t-test p, verdict). Scratch is matched on the split keys, the seed and the ``cells`` that
     are not pre-training settings."""
-    from scipy.stats import ttest_rel
-
     for col in (*SPLIT_KEYS, "method", "seed", metric, *cells):
         if col not in runs.columns:
             raise UnknownParameterError(f"the records have no column {col!r}; columns: {list(runs.columns)}")
@@ -61,18 +54,16 @@ def paired_verdicts(runs: pd.DataFrame, *, metric: str = "OA", method: str = "se
         row["seeds"] = len(paired)
         row[method] = paired[metric].mean()
         row["scratch"] = paired["_scratch"].mean()
-        d = (paired[metric] - paired["_scratch"]).to_numpy()
-        p = float(ttest_rel(paired[metric], paired["_scratch"]).pvalue) if len(d) > 1 and d.std() > 0 else float("nan")
-        row.update({"vs scratch": f"{d.mean():+.1f} ± {d.std(ddof=1) if len(d) > 1 else float('nan'):.1f}",
-                    "wins": f"{int((d > 0).sum())}/{len(d)}", "p (scratch)": p, "verdict (scratch)": _word(d, p)})
+        d = paired_difference(paired[metric], paired["_scratch"])
+        row.update({"vs scratch": f"{d['mean']:+.1f} ± {d['std']:.1f}", "wins": f"{d['wins']}/{d['n']}",
+                    "p (scratch)": d["p"], "verdict (scratch)": d["verdict"]})
         have = [c for c in base_cols if paired[c].notna().all()]
         if have:
             best = max(have, key=lambda c: paired[c].mean())
-            b = (paired[metric] - paired[best]).to_numpy()
-            pb = float(ttest_rel(paired[metric], paired[best]).pvalue) if len(b) > 1 and b.std() > 0 else float("nan")
+            b = paired_difference(paired[metric], paired[best])
             row.update({"best baseline": best.removesuffix("_OA"), "baseline": paired[best].mean(),
-                        "vs baseline": f"{b.mean():+.1f} ± {b.std(ddof=1) if len(b) > 1 else float('nan'):.1f}",
-                        "p (baseline)": pb, "verdict (baseline)": _word(b, pb)})
+                        "vs baseline": f"{b['mean']:+.1f} ± {b['std']:.1f}",
+                        "p (baseline)": b["p"], "verdict (baseline)": b["verdict"]})
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -325,8 +325,12 @@ def _run_step(exp: Experiment, block: dict[str, Any], values: dict[str, Any], re
               command: str) -> list[Path]:
     args = {}
     for k, v in block.get("args", {}).items():
-        v = _fill(v, values) if isinstance(v, str) else v
-        args[k] = str(results / v) if k in PATH_ARGS and isinstance(v, str) else v
+        v = _fill(v, values) if isinstance(v, str) else [_fill(x, values) for x in v] if isinstance(v, list) else v
+        if k in PATH_ARGS and isinstance(v, str):
+            v = str(results / v)
+        elif k in PATH_ARGS and isinstance(v, list):  # several folders (e.g. one per scene)
+            v = [str(results / x) for x in v]
+        args[k] = v
     for need in block.get("needs", []):  # folders that must hold records, else the step is skipped
         folder = results / _fill(need, values)
         if not any((folder / "records").glob("*.json")):

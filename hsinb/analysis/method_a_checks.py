@@ -1,0 +1,196 @@
+"""Method A's verdicts, computed from the records: does Barlow Twins pre-training make K
+labels go further than a supervised CNN and than the spectral baselines?
+
+Every method-A record holds all protocols of one (scene, model, split, K, seed): BT + Lin
+(``linear``), BT + Tune (``finetune``), the supervised CNN and the SVM / logistic regression
+on spectra, all on the same training pixels and the same test pixels. So each comparison is
+paired **by seed** within records. The best spectral baseline of a cell is the one with the
+higher mean there (which favours the baseline). A difference counts when a paired t-test
+gives p < 0.05 (:mod:`hsinb.analysis.paired`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import pandas as pd
+
+from ..errors import UnknownParameterError
+from .paired import VERDICTS, paired_difference
+
+__all__ = ["CELLS", "METHODS", "WIDE_SPREAD", "spread_causes", "paired_verdicts", "verdict_counts", "verdict_report", "write_verdicts"]
+
+#: what makes a cell of method A's verdicts (a record without ``split`` predates it: random)
+CELLS = ("scene", "model", "split", "K")
+#: the pre-trained protocols judged, and their names in the tables
+METHODS = {"linear": "BT + Lin", "finetune": "BT + Tune"}
+#: the spectral baselines a record may hold
+BASELINES = ("svm", "logreg")
+
+
+def _fmt(d: dict) -> str:
+    return f"{d['mean']:+.1f} ± {d['std']:.1f}"
+
+
+def paired_verdicts(runs: pd.DataFrame, *, cells: Sequence[str] = CELLS, metric: str = "OA") -> pd.DataFrame:
+    """One row per cell and pre-trained protocol present: the seeds, its mean ``metric``,
+    and its per-seed difference (points; mean ± std, wins, paired t-test p, verdict) with the
+    supervised CNN and with the best spectral baseline of the cell."""
+    runs = runs.copy()
+    if "split" in cells and "split" not in runs.columns:
+        runs["split"] = "random"
+    elif "split" in runs.columns:
+        runs["split"] = runs["split"].fillna("random")
+    for col in (*cells, "seed"):
+        if col not in runs.columns:
+            raise UnknownParameterError(f"the records have no column {col!r}; columns: {list(runs.columns)}")
+    rows = []
+    for cell, group in runs.groupby(list(cells), sort=True, dropna=False):
+        group = group.drop_duplicates("seed")
+        key = dict(zip(cells, cell if isinstance(cell, tuple) else (cell,)))
+        have = [b for b in BASELINES if f"{b}_{metric}" in group and group[f"{b}_{metric}"].notna().all()]
+        best = max(have, key=lambda b: group[f"{b}_{metric}"].mean()) if have else None
+        for name, label in METHODS.items():
+            col = f"{name}_{metric}"
+            if col not in group or group[col].isna().all():
+                continue
+            g = group[group[col].notna()]
+            row = {**key, "method": label, "seeds": len(g), "ours": g[col].mean(), "ours std": g[col].std(ddof=1)}
+            if f"supervised_{metric}" in g and g[f"supervised_{metric}"].notna().all():
+                d = paired_difference(g[col], g[f"supervised_{metric}"])
+                row.update({"supervised": g[f"supervised_{metric}"].mean(), "vs supervised": _fmt(d),
+                            "wins (supervised)": f"{d['wins']}/{d['n']}", "p (supervised)": d["p"],
+                            "verdict (supervised)": d["verdict"]})
+            if best is not None:
+                d = paired_difference(g[col], g[f"{best}_{metric}"])
+                row.update({"best baseline": best, "baseline": g[f"{best}_{metric}"].mean(),
+                            "vs baseline": _fmt(d), "wins (baseline)": f"{d['wins']}/{d['n']}",
+                            "p (baseline)": d["p"], "verdict (baseline)": d["verdict"]})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def verdict_counts(table: pd.DataFrame, method: str, against: str) -> dict[str, int]:
+    """``{"better": n, "no clear difference": n, "worse": n}`` of ``method`` (e.g. "BT + Lin")
+    against ``"supervised"`` or ``"baseline"`` over the cells of :func:`paired_verdicts`."""
+    col = f"verdict ({against})"
+    sub = table[table["method"] == method] if len(table) else table
+    counts = sub[col].value_counts() if col in sub else pd.Series(dtype=int)
+    return {w: int(counts.get(w, 0)) for w in VERDICTS}
+
+
+def _sentence(table: pd.DataFrame) -> str:
+    parts = []
+    for label in METHODS.values():
+        if not (table["method"] == label).any():
+            continue
+        n = int((table["method"] == label).sum())
+        bits = []
+        for against, name in (("supervised", "the supervised CNN"), ("baseline", "the best spectral baseline")):
+            c = verdict_counts(table, label, against)
+            if sum(c.values()):
+                bits.append(f"against {name} {c['better']} better, {c['no clear difference']} no clear "
+                            f"difference, {c['worse']} worse")
+        parts.append(f"{label} over {n} cells: " + "; ".join(bits))
+    return ". ".join(parts) + "."
+
+
+#: a seed spread (std, OA points) that needs a cause before a verdict is written
+WIDE_SPREAD = 3.0
+
+
+def spread_causes(runs: pd.DataFrame, *, cells: Sequence[str] = CELLS, metric: str = "OA",
+                  wide: float = WIDE_SPREAD) -> pd.DataFrame:
+    """The cells where a pre-trained protocol's seeds spread wider than ``wide`` points (std):
+    its lowest seed, and whether that seed is also the lowest of the supervised CNN and of at
+    least one spectral baseline in the cell ("the split": the methods trained on those K
+    pixels suffer alike, so the spread belongs to the split and the paired differences are
+    unaffected), or not ("the method": look at that run)."""
+    table = paired_verdicts(runs, cells=cells, metric=metric)
+    if table.empty:
+        return table
+    runs = runs.copy()
+    runs["split"] = runs["split"].fillna("random") if "split" in runs else "random"
+    rows = []
+    for _, row in table[table["ours std"] > wide].iterrows():
+        name = next(k for k, v in METHODS.items() if v == row["method"])
+        g = runs
+        for c in cells:
+            g = g[g[c].astype(str) == str(row[c])]
+        g = g.drop_duplicates("seed").set_index("seed")
+        low = g[f"{name}_{metric}"].idxmin()
+        base = [f"{b}_{metric}" for b in BASELINES if f"{b}_{metric}" in g]
+        shared = (f"supervised_{metric}" in g and g[f"supervised_{metric}"].idxmin() == low
+                  and any(g[c].idxmin() == low for c in base))
+        rows.append({**{c: row[c] for c in cells}, "method": row["method"], "ours std": row["ours std"],
+                     "lowest seed": int(low), "its OA": float(g.loc[low, f"{name}_{metric}"]),
+                     "median OA": float(g[f"{name}_{metric}"].median()),
+                     "cause": "the split (lowest seed of the other methods too)" if shared else "the method"})
+    return pd.DataFrame(rows)
+
+
+def _spread_sentence(spread: pd.DataFrame) -> str:
+    if spread.empty:
+        return f"No pre-trained protocol spreads wider than {WIDE_SPREAD:g} points (std over seeds) in any cell."
+    split = spread[spread["cause"].str.startswith("the split")]
+    text = (f"{len(spread)} cells spread wider than {WIDE_SPREAD:g} points (std over seeds); in {len(split)} of "
+            "them the lowest seed is also the lowest of the supervised CNN and of a spectral baseline (the "
+            "split's K pixels, not the pre-training)")
+    rest = spread[~spread["cause"].str.startswith("the split")]
+    if len(rest):
+        text += "; the others: " + ", ".join(
+            f"{r['scene']} {r['model']} {r['split']} K={r['K']} {r['method']} (seed {r['lowest seed']})"
+            for _, r in rest.iterrows())
+    return text + "."
+
+
+def verdict_report(runs: pd.DataFrame, *, title: str = "", cells: Sequence[str] = CELLS, digits: int = 1) -> str:
+    """Markdown: one paragraph of counts (the summary a README quotes) and the table of
+    :func:`paired_verdicts`, with the seed spreads beside the means."""
+    from ..tables import to_markdown
+
+    table = paired_verdicts(runs, cells=cells)
+    head = f"### {title}\n\n" if title else ""
+    if table.empty:
+        return head + "*No record holds a pre-trained protocol yet.*\n"
+    shown = table.copy()
+    shown["ours"] = [f"{m:.{digits}f} ± {s:.{digits}f}" for m, s in zip(shown["ours"], shown["ours std"])]
+    shown = shown.drop(columns=["ours std"])
+    for col in ("supervised", "baseline"):
+        if col in shown:
+            shown[col] = shown[col].map(lambda v: "—" if v != v else f"{v:.{digits}f}")
+    for col in ("p (supervised)", "p (baseline)"):
+        if col in shown:
+            shown[col] = shown[col].map(lambda v: "—" if v != v else f"{v:.3f}")
+    spread = spread_causes(runs, cells=cells)
+    text = (head + _sentence(table) + " OA in %, differences in points (mean ± std over seeds, paired by seed; "
+            "a verdict needs p < 0.05 in a paired t-test).\n\n" + to_markdown(shown) + "\n\n"
+            + _spread_sentence(spread) + "\n")
+    if len(spread):
+        text += "\n" + to_markdown(spread.round(1)) + "\n"
+    return text
+
+
+def write_verdicts(*, records: str | os.PathLike | Sequence[str | os.PathLike], out: str | os.PathLike,
+                   title: str = "", cells: Sequence[str] = CELLS, where: dict | None = None,
+                   command: str = "") -> list[str]:
+    """:func:`verdict_report` over one or more records folders (the runs holding ``where``'s
+    values) to ``<out>.md``; returns the file. A folder without records yet is skipped."""
+    from pathlib import Path
+
+    from ..records import atomic_write_text
+    from ..tables import collect, select
+
+    folders = [records] if isinstance(records, (str, os.PathLike)) else list(records)
+    frames = [collect(f) for f in folders if Path(f).is_dir()]
+    frames = [f for f in frames if len(f)]
+    runs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if where and len(runs):
+        runs = select(runs, where)
+    body = (verdict_report(runs, cells=cells) if len(runs)
+            else "*No records yet.*\n")
+    text = (f"# {title}\n\n" if title else "") + body
+    if command:
+        text += f"\nProduced by: `{command}`\n"
+    return [str(atomic_write_text(Path(out).with_suffix(".md"), text))]

@@ -1,0 +1,63 @@
+"""Method A's verdicts pair BT + Lin and BT + Tune with the supervised CNN and the best
+spectral baseline inside each record (same seed, same split), and name the cause of a wide
+seed spread."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from hsinb.analysis.method_a_checks import (
+    paired_verdicts,
+    spread_causes,
+    verdict_counts,
+    verdict_report,
+)
+from hsinb.analysis.paired import paired_difference
+
+
+def _runs(lin_gain: float, *, hard_seed: int | None = None, split_col: bool = True) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    rows = []
+    for seed in range(5):
+        base = 80 + seed - (15 if seed == hard_seed else 0)  # a hard split hurts every method
+        row = dict(scene="s", model="2d", K=5, seed=seed, supervised_OA=base,
+                   linear_OA=base + lin_gain + rng.normal(0, 0.2), finetune_OA=base - 0.1 + rng.normal(0, 0.5),
+                   svm_OA=base + 4, logreg_OA=base - 5)
+        if split_col:
+            row["split"] = "random"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_paired_difference_needs_significance_not_just_a_higher_mean():
+    assert paired_difference([1, 2, 3], [0, 1, 2])["verdict"] == "no clear difference"  # identical diffs: no test
+    d = paired_difference([81, 70, 90, 62, 85], [80, 68, 89, 60, 84])
+    assert d["verdict"] == "better" and d["wins"] == 5 and d["n"] == 5 and d["p"] < 0.05
+    assert paired_difference([81, 60, 90], [80, 70, 89])["verdict"] == "no clear difference"
+
+
+def test_a_steady_gain_is_better_than_supervised_but_worse_than_the_best_baseline():
+    table = paired_verdicts(_runs(2.0))
+    lin = table[table["method"] == "BT + Lin"].iloc[0]
+    assert lin["verdict (supervised)"] == "better" and lin["wins (supervised)"] == "5/5"
+    assert lin["best baseline"] == "svm" and lin["verdict (baseline)"] == "worse"  # svm is +4 over supervised
+    tune = table[table["method"] == "BT + Tune"].iloc[0]
+    assert tune["verdict (supervised)"] == "no clear difference"
+    assert verdict_counts(table, "BT + Lin", "supervised") == {"better": 1, "no clear difference": 0, "worse": 0}
+
+
+def test_records_before_the_split_parameter_count_as_random_pixels():
+    table = paired_verdicts(_runs(2.0, split_col=False))
+    assert set(table["split"]) == {"random"}
+
+
+def test_a_wide_spread_shared_by_every_method_is_put_down_to_the_split():
+    spread = spread_causes(_runs(0.5, hard_seed=2))
+    assert len(spread) == 2 and set(spread["lowest seed"]) == {2}
+    assert spread["cause"].str.startswith("the split").all()
+    runs = _runs(0.5)
+    runs.loc[runs["seed"] == 3, "linear_OA"] -= 20  # only the probe of one seed fails: the method's
+    spread = spread_causes(runs)
+    assert list(spread["method"]) == ["BT + Lin"] and spread["cause"].iloc[0] == "the method"
+    assert "seed 3" in verdict_report(runs)
