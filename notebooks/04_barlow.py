@@ -47,6 +47,8 @@ labels_var = None  # your file only. the label map variable when several could b
 K = 10  # labelled pixels per class, or 0 for the official training map
 on_too_few = "error"  # a class with K pixels or fewer. error or cap (train on all but one of its pixels)
 seed = 0
+split = "random"  # "random" pixels, or "blocks": spatially disjoint tiles, no training patch covers a test pixel
+block = 10  # split "blocks" only: tile size in pixels
 model = "2d"  # "2d" (9x9 patches) or "1d" (single spectra)
 pairing = "overlap"  # "overlap" (patches), "neighbour" (5x5 neighbourhood), "same"
 transforms = "flip,noise,band_drop,band_swap"  # "" for none
@@ -94,10 +96,10 @@ from hsinb.training.classify import encode
 
 # %%
 out = method_a.run(from_namespace(method_a.MethodAParams, globals()), progress=not quick)
-data, split, result = out.scene, out.split, out.result
+data, drawn, result = out.scene, out.split, out.result
 metrics = result["metrics"]
 print(data.summary())
-print(split.describe())
+print(drawn.describe())
 print("device:", out.record["device"], f"| wall time {out.record['wall_time_s']:.1f} s")
 print(out.record["extra"]["budget"])
 for name, m in metrics.items():
@@ -120,7 +122,7 @@ fig = plots.learning_curves(result["histories"], title=f"{data.display_name}, K=
 # %%
 d = result["data"]
 rng = np.random.default_rng(seed)
-idx = rng.choice(split.test, size=min(1500, split.test.size), replace=False)
+idx = rng.choice(drawn.test, size=min(1500, drawn.test.size), replace=False)
 rows, cols = np.divmod(idx, data.shape[1])
 x = d.cube.extract(rows, cols, d.layout).contiguous()
 y = data.labels.reshape(-1)[idx] - 1

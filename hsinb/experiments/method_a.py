@@ -12,6 +12,7 @@ import copy
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
 import torch
 
 from ..errors import check_choice
@@ -235,7 +236,11 @@ class MethodAParams:
     (:func:`method_a_task`): one source for names, defaults and the quick setting
     (:data:`QUICK_A`); a test holds the notebook's parameters cell against it.
 
-    ``K=0`` uses the official training map. Name lists are comma-separated strings (papermill
+    ``K=0`` uses the official training map. ``split`` (:data:`SPLITS_A`) is where the K
+    labels per class come from: ``"random"`` pixels (paper A; on a small cube the p×p
+    training patches then cover test pixels) or ``"blocks"``, spatially disjoint
+    ``block``×``block`` tiles (half for test) with a guard of ``patch // 2`` pixels, so that
+    no training patch covers a test pixel (:func:`split_for`). Name lists are comma-separated strings (papermill
     passes strings): ``transforms=""`` or ``"none"`` for none. ``budget`` picks the
     pre-training budget (:data:`BUDGETS_A`): ``"laptop"`` (default: the whole run in minutes on
     a 2-core CPU), ``"paper"`` (paper A's 100 epochs over all pixels) or ``"custom"``
@@ -249,6 +254,8 @@ class MethodAParams:
     K: int = 10
     on_too_few: str = "error"
     seed: int = 0
+    split: str = "random"
+    block: int = 10
     model: str = "2d"
     pairing: str = "overlap"
     transforms: str = ",".join(PAPER_TRANSFORMS_2D)
@@ -340,6 +347,35 @@ def budget_text(params: MethodAParams, scene: Scene) -> str:
             f"pixels; -p budget paper for that)")
 
 
+#: where the K labels per class come from (``MethodAParams.split``)
+SPLITS_A = ("random", "blocks")
+
+
+def split_for(scene: Scene, params: MethodAParams) -> Split:
+    """The split of a run: the official training map (``K=0``), K random pixels per class,
+    or K pixels per class of the training tiles of a spatially disjoint block split (tiles of
+    ``params.block`` pixels, half of them test, a guard of ``patch // 2`` so that no
+    training patch covers a test pixel; the 1-D model gets the same split as the 2-D one)."""
+    from ..errors import SplitError
+    from ..splits import block_split, few_shot_split, official_split, thin_train
+
+    check_choice("split", params.split, SPLITS_A)
+    if params.K == 0:
+        if params.split != "random":
+            raise SplitError("K=0 (the official training map) has no spatially disjoint variant; use split='random'")
+        return official_split(scene.labels, scene.split_maps)
+    if params.split == "random":
+        return few_shot_split(scene.labels, params.K, params.seed, on_too_few=params.on_too_few)
+    full = block_split(scene.labels, params.block, 0.5, params.seed, guard=params.patch // 2)
+    have = np.bincount(full.label_vector(scene.labels)[full.train], minlength=scene.n_classes + 1)[1:]
+    short = [c + 1 for c in np.flatnonzero(have < params.K)]
+    if short and params.on_too_few == "error":
+        raise SplitError(f"the training tiles of the block split (block {params.block}, seed {params.seed}) hold "
+                         f"fewer than K={params.K} pixels of classes {short} ({have.tolist()} per class); use "
+                         "smaller blocks (-p block ...), a smaller K, or on_too_few='cap'")
+    return thin_train(full, scene.labels, params.K, per="class", seed=params.seed)
+
+
 #: what ``quick=True`` changes: a run of seconds (CI, workshops), whose numbers are not findings
 QUICK_A: dict[str, Any] = dict(pretrain_epochs=2, pretrain_steps_per_epoch=3, epochs=3, eval_pixels=500,
                                baselines="logreg", finetune="fixed")
@@ -365,14 +401,12 @@ def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodA
     from ..records import RunTimer, save_run
     from ..runtime import describe_device
     from ..scenes.load import file_provenance, load_scene, require_labels
-    from ..splits import few_shot_split, official_split
     params = resolve_params(params)
     timer = RunTimer()
     device = pick_device(device)
     data = require_labels(load_scene(params.scene, data_dir=params.data_dir, normalise=params.normalise,
                                      cube_var=params.cube_var, labels_var=params.labels_var), patch=params.patch)
-    split = (official_split(data.labels, data.split_maps) if params.K == 0
-             else few_shot_split(data.labels, params.K, params.seed, on_too_few=params.on_too_few))
+    split = split_for(data, params)
     budget = budget_text(params, data)
     if progress:
         print(budget)

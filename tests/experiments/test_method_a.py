@@ -143,3 +143,25 @@ def test_batch_task_writes_the_notebook_record(tmp_path, monkeypatch):
     assert pre["steps"] == 6 and pre["pairs"] == 6 * 256 and pre["effective_rank"] >= 1
     assert len(pre["history"]["invariance"]) == 2 and pre["loss"] == pytest.approx(pre["history"]["loss"][-1])
     assert (tmp_path / "run.split.npz").is_file()
+
+
+def test_block_split_keeps_every_training_patch_off_the_test_pixels():
+    from scipy.ndimage import binary_dilation
+
+    from hsinb.errors import SplitError
+    from hsinb.experiments.method_a import MethodAParams, split_for
+
+    rng = np.random.default_rng(1)
+    labels = rng.integers(1, 4, size=(60, 60))
+    scene = Scene("blocky", rng.random((60, 60, 4), dtype=np.float32), labels, ["a", "b", "c"])
+    params = MethodAParams(K=5, seed=3, split="blocks", block=10, patch=9)
+    split = split_for(scene, params)
+    y = split.label_vector(labels)
+    assert np.bincount(y[split.train], minlength=4)[1:].tolist() == [5, 5, 5]
+    near_test = binary_dilation(split.mask("test"), np.ones((9, 9), bool))  # what a 9x9 training patch sees
+    assert not near_test.reshape(-1)[split.train].any()
+    assert split_for(scene, params).identity == split.identity  # seeded
+    random = split_for(scene, MethodAParams(K=5, seed=3, patch=9))
+    assert binary_dilation(random.mask("test"), np.ones((9, 9), bool)).reshape(-1)[random.train].any()
+    with pytest.raises(SplitError, match="block"):
+        split_for(scene, MethodAParams(K=400, seed=3, split="blocks"))
