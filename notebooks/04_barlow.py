@@ -64,6 +64,7 @@ probe = "logreg_cv"  # linear probe: "logreg_cv" (standardised features, C by CV
 finetune = "cv"  # "cv": encoder learning rate and batch-norm statistics chosen by CV on the K labels; "fixed"
 normalise = "band_standardise"
 eval_pixels = None
+checkpoint_epochs = ""  # a budget curve: also probe the encoder after these epochs, e.g. "8,25,50"
 quick = False
 data_dir = None
 record_path = None

@@ -73,6 +73,7 @@ class MethodAConfig:
     protocols: tuple[str, ...] = PROTOCOLS
     baselines: tuple[str, ...] = ("svm", "logreg")
     eval_pixels: int | None = None  # None: every test pixel
+    checkpoint_epochs: tuple[int, ...] = ()  # a budget curve: the probe also on these snapshots
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -84,6 +85,13 @@ class MethodAConfig:
         self.transforms = tuple(self.transforms)
         self.protocols = tuple(self.protocols)
         self.baselines = tuple(self.baselines)
+        self.checkpoint_epochs = tuple(sorted({int(e) for e in self.checkpoint_epochs}))
+        bad = [e for e in self.checkpoint_epochs if not 0 < e < self.pretrain_epochs]
+        if bad:
+            from ..errors import InvalidParameterError
+
+            raise InvalidParameterError(f"checkpoint epochs {bad} are not within the {self.pretrain_epochs} "
+                                        "pre-training epochs (the last epoch is always probed)")
 
     def pretrain_config(self, scene: Scene, seed: int) -> dict[str, Any]:
         """What the pre-trained encoder depends on (the cache key): not K, not protocols."""
@@ -108,7 +116,7 @@ def pretrain(scene: Scene, cfg: MethodAConfig, seed: int, device=None, progress:
     device = pick_device(device)
     size = 1 if cfg.model == "1d" else cfg.patch
 
-    def train(encoder):
+    def train(encoder, keep=None):
         seed_everything(seed)
         g = torch_generator(seed, device)
         sampler = PairSampler(scene.cube, cfg.pairing, size, min_overlap=cfg.min_overlap,
@@ -118,11 +126,12 @@ def pretrain(scene: Scene, cfg: MethodAConfig, seed: int, device=None, progress:
         _, hist = pretrain_barlow_twins(encoder.to(device), proj, sampler, tf, epochs=cfg.pretrain_epochs,
                                         steps_per_epoch=cfg.pretrain_steps_per_epoch,
                                         batch_size=cfg.pretrain_batch, lr=cfg.pretrain_lr, lambd=cfg.lambd,
-                                        generator=g, device=device, progress=progress)
+                                        generator=g, device=device, progress=progress, on_epoch_end=keep)
         return hist
 
     seed_everything(seed)
-    enc, info, hit = cached_encoder(cfg.pretrain_config(scene, seed), lambda: build_model(cfg, scene.n_bands), train)
+    enc, info, hit = cached_encoder(cfg.pretrain_config(scene, seed), lambda: build_model(cfg, scene.n_bands), train,
+                                    snapshots=cfg.checkpoint_epochs)
     return enc.to(device), info, hit
 
 
@@ -164,19 +173,57 @@ def pretrain_summary(pretrain: dict[str, Any] | None) -> dict[str, Any] | None:
             "history": {k: hist[k] for k in ("loss", "invariance", "redundancy") if k in hist}}
 
 
+def _probe(encoder: torch.nn.Module, data: FewShotData, cfg: MethodAConfig, seed: int, common: dict):
+    """The configured linear probe on a copy of the frozen ``encoder``: (model, what was
+    chosen, SGD history or None)."""
+    seed_everything(seed)
+    if cfg.probe == "logreg_cv":
+        model, chosen = fit_logistic_probe(copy.deepcopy(encoder), data.x_train, data.y_train,
+                                           n_classes=data.n_classes, seed=seed)
+        return model, {"probe": cfg.probe, **chosen}, None
+    model, hist = fit_linear_probe(copy.deepcopy(encoder), data.x_train, data.y_train, lr=cfg.probe_lr,
+                                   generator=torch_generator(seed), **common)
+    return model, {"probe": cfg.probe, "lr": cfg.probe_lr}, hist
+
+
+def budget_curve(info: dict[str, Any], data: FewShotData, cfg: MethodAConfig, seed: int, common: dict,
+                 device=None) -> list[dict[str, Any]]:
+    """The linear probe on the snapshots of one pre-training (``cfg.checkpoint_epochs``; the
+    final encoder is the run's own BT + Lin): per snapshot its ``epoch``, ``steps``,
+    ``pairs``, the epoch's mean Barlow Twins ``loss`` and its two terms, the
+    ``effective_rank`` of the frozen features, and the probe's test ``linear_OA`` /
+    ``linear_kappa`` (%) and chosen C."""
+    from .encoder_cache import load_snapshot
+
+    hist = info.get("history") or {}
+    per_epoch = hist.get("steps", 0) // max(1, len(hist.get("loss") or [1]))
+    points = []
+    for epoch in cfg.checkpoint_epochs:
+        encoder = load_snapshot(build_model(cfg, data.n_bands), info, epoch).to(device).eval()
+        model, chosen, _ = _probe(encoder, data, cfg, seed, common)
+        m = evaluate(model, data, "test", max_pixels=cfg.eval_pixels, seed=seed)
+        point = {"epoch": epoch, "steps": epoch * per_epoch, "pairs": epoch * per_epoch * cfg.pretrain_batch,
+                 **{k: hist[k][epoch - 1] for k in ("loss", "invariance", "redundancy") if hist.get(k)},
+                 "effective_rank": feature_rank(encoder, data, seed), "linear_OA": 100 * m["OA"],
+                 "linear_kappa": 100 * m["kappa"], "probe": chosen}
+        points.append(point)
+    return points
+
+
 def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, device=None,
                  progress: bool = True) -> dict[str, Any]:
     """Train and evaluate every configured protocol on ``split``.
 
     Network protocols keep their test predictions (``metrics[p]["pixels"]``,
     ``["predictions"]``) for maps. Returns ``{"metrics": {protocol: classification metrics}, "histories": {...},
-    "models": {...}, "data": FewShotData, "pretrain": info}``; flat scalars for records come
-    from :func:`flat_metrics`.
+    "models": {...}, "data": FewShotData, "pretrain": info, "probe": ..., "finetune": ...,
+    "budget_curve": the probe on earlier snapshots (:func:`budget_curve`) or None}``; flat
+    scalars for records come from :func:`flat_metrics`.
     """
     device = pick_device(device)
     data: FewShotData = prepare_fewshot(scene, split, cfg.model, cfg.patch, device)
     out: dict[str, Any] = {"metrics": {}, "histories": {}, "models": {}, "data": data, "pretrain": None,
-                           "probe": None, "finetune": None}
+                           "probe": None, "finetune": None, "budget_curve": None}
     common = dict(epochs=cfg.classify_epochs, batch_size=cfg.classify_batch, n_classes=scene.n_classes,
                   device=device, progress=False)
     if "supervised" in cfg.protocols:
@@ -188,17 +235,12 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
         encoder, info, hit = pretrain(scene, cfg, seed, device, progress)
         out["pretrain"] = {**info, "from_cache": hit, "effective_rank": feature_rank(encoder, data, seed)}
         if "linear" in cfg.protocols:
-            seed_everything(seed)
-            if cfg.probe == "logreg_cv":
-                model, chosen = fit_logistic_probe(copy.deepcopy(encoder), data.x_train, data.y_train,
-                                                   n_classes=scene.n_classes, seed=seed)
-                out["probe"] = {"probe": cfg.probe, **chosen}
-            else:
-                model, hist = fit_linear_probe(copy.deepcopy(encoder), data.x_train, data.y_train, lr=cfg.probe_lr,
-                                               generator=torch_generator(seed), **common)
+            model, out["probe"], hist = _probe(encoder, data, cfg, seed, common)
+            if hist is not None:
                 out["histories"]["linear"] = hist
-                out["probe"] = {"probe": cfg.probe, "lr": cfg.probe_lr}
             out["models"]["linear"] = model
+            if cfg.checkpoint_epochs:
+                out["budget_curve"] = budget_curve(info, data, cfg, seed, common, device)
         if "finetune" in cfg.protocols:
             settings = {"encoder_lr_scale": 0.1, "freeze_bn": False}
             if cfg.finetune == "cv":
@@ -216,6 +258,13 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
     for name, model in out["models"].items():
         out["metrics"][name] = evaluate(model, data, "test", max_pixels=cfg.eval_pixels, seed=seed,
                                         keep_predictions=True)
+    if out["budget_curve"] is not None:  # the last point: the run's own BT + Lin
+        hist, lin = out["pretrain"].get("history") or {}, out["metrics"]["linear"]
+        out["budget_curve"].append({
+            "epoch": cfg.pretrain_epochs, "steps": hist.get("steps"), "pairs": hist.get("pairs"),
+            **{k: hist[k][-1] for k in ("loss", "invariance", "redundancy") if hist.get(k)},
+            "effective_rank": out["pretrain"]["effective_rank"], "linear_OA": 100 * lin["OA"],
+            "linear_kappa": 100 * lin["kappa"], "probe": out["probe"]})
     if cfg.baselines:
         out["metrics"].update(classical_baselines(scene, split, cfg.baselines, cfg.eval_pixels, seed))
     return out
@@ -245,7 +294,9 @@ class MethodAParams:
     pre-training budget (:data:`BUDGETS_A`): ``"laptop"`` (default: the whole run in minutes on
     a 2-core CPU), ``"paper"`` (paper A's 100 epochs over all pixels) or ``"custom"``
     (``pretrain_epochs`` and ``pretrain_steps_per_epoch`` as given; steps None = one pass over
-    all pixels per epoch).
+    all pixels per epoch). ``checkpoint_epochs`` (e.g. ``"8,25,50"``) makes a budget curve:
+    the linear probe also on the encoder's snapshots after those epochs of the same
+    pre-training (``record["extra"]["budget_curve"]``).
     """
 
     scene: str = "demo"
@@ -271,6 +322,7 @@ class MethodAParams:
     finetune: str = "cv"
     normalise: str = "band_standardise"
     eval_pixels: int | None = None
+    checkpoint_epochs: str = ""
     quick: bool = False
     data_dir: str | None = None
     record_path: str | None = None
@@ -285,7 +337,8 @@ class MethodAParams:
                              transforms=names(self.transforms), pretrain_epochs=self.pretrain_epochs,
                              pretrain_steps_per_epoch=self.pretrain_steps_per_epoch, classify_epochs=self.epochs,
                              protocols=names(self.protocols), baselines=names(self.baselines),
-                             probe=self.probe, finetune=self.finetune, eval_pixels=self.eval_pixels)
+                             probe=self.probe, finetune=self.finetune, eval_pixels=self.eval_pixels,
+                             checkpoint_epochs=tuple(int(e) for e in names(str(self.checkpoint_epochs))))
 
 
 #: pre-training budgets (``budget``): "laptop" keeps notebook 04's design-card call
@@ -417,6 +470,7 @@ def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodA
                       extra={"per_class": {k: v["per_class"] for k, v in metrics.items()},
                              "pretrain_key": (result["pretrain"] or {}).get("key"), "probe": result["probe"],
                              "finetune": result["finetune"], "pretrain": pretrain_summary(result["pretrain"]), "budget": budget,
+                             "budget_curve": result["budget_curve"],
                              "scene_file": file_provenance(data)})
     return MethodARun(params, record, data, split, result)
 

@@ -95,3 +95,36 @@ def classification_maps(scene: Scene, maps: Mapping[str, np.ndarray], only_label
     fig.suptitle(f"{scene.display_name}: classification maps")
     fig.tight_layout(rect=(0, 0, 1 - 1.8 / (3.6 * len(panels) + 1.8), 1))
     return fig
+
+
+def budget_curve_figure(table, title: str = "") -> Figure:
+    """Method A's budget curve (:func:`hsinb.analysis.budget_curve.curve_table`): against
+    pre-training steps, the linear probe's OA per K (dashed: the supervised CNN; dotted: the
+    best spectral baseline of the same records), the two Barlow Twins loss terms, and the
+    effective rank of the frozen features."""
+    fig, axes = plt.subplots(1, 4, figsize=(17, 3.6))
+    drawn: set = set()
+    for i, (cell, g) in enumerate(table.groupby(["scene", "model", "split", "K"], sort=True)):
+        colour = f"C{i}"
+        label = f"{cell[0]} {cell[1]} {cell[2]} K={cell[3]}"
+        axes[0].plot(g["steps"], g["BT + Lin OA mean"], "o-", color=colour, label=f"BT + Lin, {label}")
+        if "supervised OA" in g:
+            axes[0].axhline(g["supervised OA"].iloc[-1], color=colour, ls="--", lw=1)
+        if "baseline OA" in g:
+            axes[0].axhline(g["baseline OA"].iloc[-1], color=colour, ls=":", lw=1)
+        if cell[:3] not in drawn:  # the loss terms and the rank depend on the encoders, not on K
+            drawn.add(cell[:3])
+            for ax, col in zip(axes[1:], ("invariance", "redundancy", "effective rank")):
+                ax.plot(g["steps"], g[col], "o-", color=colour, label=" ".join(map(str, cell[:3])))
+    axes[0].set_ylabel("test OA (%)")
+    axes[0].legend(fontsize=7, title="dashed: supervised CNN, dotted: best baseline", title_fontsize=7)
+    for ax, name in zip(axes[1:], ("invariance term Σ(1 − C_ii)²", "redundancy term Σ C_ij² (i ≠ j)",
+                                   "effective rank of the features")):
+        ax.set_ylabel(name)
+    for ax in axes:
+        ax.set_xlabel("pre-training steps")
+        ax.set_xscale("log")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig

@@ -34,6 +34,7 @@ def pretrain_barlow_twins(
     warmup_fraction: float = 0.1,
     final_lr_scale: float = 0.001,
     bias_lr_scale: float = 0.024,
+    on_epoch_end: Callable[[int, nn.Module], None] | None = None,
 ) -> tuple[nn.Module, dict[str, list[float]]]:
     """Pre-train ``encoder`` (+ ``projector``) with the Barlow Twins loss.
 
@@ -53,7 +54,9 @@ def pretrain_barlow_twins(
     two terms (``invariance`` Σ(1 − C_ii)², ``redundancy`` Σ_{i≠j} C_ij², loss = invariance
     + λ · redundancy) and ``lr`` (of the weight group at the epoch's last step); and
     ``steps``, ``pairs`` (pairs seen) and ``wall_s`` (seconds) of the whole pre-training. The projector is trained in
-    place. Progress: a tqdm bar unless ``progress=False`` or env ``CI`` is set.
+    place. ``on_epoch_end(epoch, encoder)`` (epochs counted from 1) is called after each
+    epoch, e.g. to keep snapshots for a budget curve. Progress: a tqdm bar unless
+    ``progress=False`` or env ``CI`` is set.
     """
     from tqdm.auto import tqdm
 
@@ -72,7 +75,7 @@ def pretrain_barlow_twins(
     bar = tqdm(total=total, desc="Barlow Twins", disable=not show_progress(progress))
     start = time.perf_counter()
     channels_last = False
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         running = torch.zeros(3, device=device)
         for xa, xb in pair_sampler.epoch(batch_size, generator, n_batches=steps):
             xa, xb = xa.to(device, non_blocking=True), xb.to(device, non_blocking=True)
@@ -94,6 +97,8 @@ def pretrain_barlow_twins(
             history[k].append(v)
         history["lr"].append(opt.param_groups[0]["lr"])
         bar.set_postfix(loss=f"{history['loss'][-1]:.3g}")
+        if on_epoch_end is not None:
+            on_epoch_end(epoch, encoder)
     bar.close()
     history.update(steps=epochs * steps, pairs=epochs * steps * batch_size, wall_s=time.perf_counter() - start)
     encoder.eval()

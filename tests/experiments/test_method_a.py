@@ -134,7 +134,7 @@ def test_batch_task_writes_the_notebook_record(tmp_path, monkeypatch):
     monkeypatch.setenv("HSINB_ENCODER_CACHE", str(tmp_path / "enc"))
     rec = method_a_task(scene="demo", K=3, seed=1, width=8, transforms="none", protocols="linear", budget="custom",
                         baselines="", pretrain_epochs=2, pretrain_steps_per_epoch=3, epochs=3, eval_pixels=500,
-                        record_path=str(tmp_path / "run.json"))
+                        checkpoint_epochs="1", record_path=str(tmp_path / "run.json"))
     saved = read_record(tmp_path / "run.json")
     assert saved["metrics"] == rec["metrics"] and set(saved["metrics"]) == {"linear_OA", "linear_AA", "linear_kappa"}
     assert saved["params"]["transforms"] == "none" and saved["params"]["pretrain_epochs"] == 2
@@ -143,6 +143,8 @@ def test_batch_task_writes_the_notebook_record(tmp_path, monkeypatch):
     assert pre["steps"] == 6 and pre["pairs"] == 6 * 256 and pre["effective_rank"] >= 1
     assert len(pre["history"]["invariance"]) == 2 and pre["loss"] == pytest.approx(pre["history"]["loss"][-1])
     assert (tmp_path / "run.split.npz").is_file()
+    curve = saved["extra"]["budget_curve"]
+    assert [p["steps"] for p in curve] == [3, 6] and saved["params"]["checkpoint_epochs"] == "1"
 
 
 def test_block_split_keeps_every_training_patch_off_the_test_pixels():
@@ -165,3 +167,30 @@ def test_block_split_keeps_every_training_patch_off_the_test_pixels():
     assert binary_dilation(random.mask("test"), np.ones((9, 9), bool)).reshape(-1)[random.train].any()
     with pytest.raises(SplitError, match="block"):
         split_for(scene, MethodAParams(K=400, seed=3, split="blocks"))
+
+
+def test_budget_curve_probes_snapshots_of_one_pretraining(toy_scene, tmp_path, monkeypatch):
+    monkeypatch.setenv("HSINB_ENCODER_CACHE", str(tmp_path / "enc"))
+    monkeypatch.setenv("CI", "1")
+    split = few_shot_split(toy_scene.labels, 5, seed=0)
+    base = dict(model="2d", patch=5, width=8, feature_dim=8, projector_dim=16, pretrain_epochs=3,
+                pretrain_steps_per_epoch=2, pretrain_batch=16, classify_epochs=2, baselines=(),
+                protocols=("linear",))
+    plain = run_method_a(toy_scene, split, MethodAConfig(**base), seed=0)
+    assert plain["budget_curve"] is None
+    # the same pre-training asked for snapshots: cached without them, so trained again (same key)
+    out = run_method_a(toy_scene, split, MethodAConfig(**base, checkpoint_epochs=(2, 1)), seed=0)
+    assert out["pretrain"]["from_cache"] is False and out["pretrain"]["key"] == plain["pretrain"]["key"]
+    curve = out["budget_curve"]
+    assert [p["epoch"] for p in curve] == [1, 2, 3] and [p["steps"] for p in curve] == [2, 4, 6]
+    assert curve[-1]["linear_OA"] == pytest.approx(100 * out["metrics"]["linear"]["OA"])
+    hist = out["pretrain"]["history"]
+    assert curve[0]["invariance"] == hist["invariance"][0] and curve[1]["loss"] == hist["loss"][1]
+    snaps = out["pretrain"]["snapshots"]
+    w1, w3 = torch.load(snaps["1"]), out["models"]["linear"].encoder.state_dict()
+    assert any(not torch.equal(w1[k], w3[k].cpu()) for k in w1 if w1[k].is_floating_point())  # an earlier state
+    again = run_method_a(toy_scene, split, MethodAConfig(**base, checkpoint_epochs=(1, 2)), seed=0)
+    assert again["pretrain"]["from_cache"] is True
+    assert [p["linear_OA"] for p in again["budget_curve"]] == [p["linear_OA"] for p in curve]
+    with pytest.raises(Exception, match="checkpoint epochs"):
+        MethodAConfig(**base, checkpoint_epochs=(3,))
