@@ -148,6 +148,22 @@ def difference_from_none(runs, metric: str = "linear_OA"):
     return out.sort_values("mean", ascending=False)[columns]
 
 
+def choose_transform_set(runs, metric: str = "linear_OA") -> tuple[str, str]:
+    """The transform set that method A's full-budget grids use, chosen on VALIDATION data (the
+    pair-matrix records of a stand-in, never a real cube's test pixels): the set with the
+    largest mean gain over no augmentation, paired by seed, among the sets whose gain passes
+    the paired screen (:func:`difference_from_none`, ``beyond_t95``); ``"none"`` when no set
+    passes. Returns ``(set, one sentence saying why)``."""
+    vs_none = difference_from_none(runs, metric)
+    passed = vs_none[vs_none["beyond_t95"] & (vs_none["mean"] > 0)]
+    if passed.empty:
+        return "none", "no transform set beats no augmentation beyond the paired screen"
+    best, row = passed.index[0], passed.iloc[0]
+    return best, (f"{best}: the largest gain over no augmentation that passes the paired screen "
+                  f"({row['mean']:+.2f} ± {row['se']:.2f} OA points (se), n = {int(row['n'])}), of "
+                  f"{len(passed)} sets that pass among {len(vs_none)}")
+
+
 def pair_matrix_budget(*, model: str, width: int, pretrain_epochs: int, pretrain_steps_per_epoch: int | None, K: int,
                        seeds: str, probe: str | None = None) -> str:
     """One line stating the budget of a pair-matrix grid and its linear probe (for titles and

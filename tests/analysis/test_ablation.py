@@ -138,3 +138,32 @@ def test_pair_matrix_page_and_findings_are_computed_from_the_runs():
     assert lines[1].startswith("Best set: flip,noise, +30.0 ± 0.0 points")
     assert lines[2] == "Pairs beating both of their members alone: 1 of 1 (median gain +10.0 points)."
     assert lines[3] == "Transforms by row mean, best first: noise, flip"
+
+
+def test_the_full_budget_grid_uses_the_set_chosen_on_the_stand_in():
+    """A_paper_real's 2-D transform set is the one chosen on validation data (the paviaU-sim
+    pair matrix), not typed: change the records or the rule and this fails until the grid
+    follows."""
+    import tomllib
+
+    from hsinb.analysis.ablation import choose_transform_set
+    from hsinb.records import REPO_ROOT
+    from hsinb.tables import collect
+
+    chosen, why = choose_transform_set(collect(REPO_ROOT / "results" / "runs" / "A_pair_matrix_paviaU-sim"))
+    declared = tomllib.loads((REPO_ROOT / "hsinb" / "experiments" / "declared" / "A_paper_real.toml").read_text())
+    two_d = {g["params"]["transforms"] for g in declared["grids"] if g["params"]["model"] == "2d"}
+    assert two_d == {chosen} and "band_drop" not in chosen and chosen in why
+
+
+def test_choose_transform_set_takes_the_best_gain_that_passes_the_screen():
+    from hsinb.analysis.ablation import choose_transform_set
+
+    rows = []
+    for seed, base in ((0, 40.0), (1, 50.0), (2, 60.0)):
+        rows += [{"transforms": "none", "seed": seed, "linear_OA": base},
+                 {"transforms": "flip", "seed": seed, "linear_OA": base + 2.0 + 0.1 * seed},
+                 {"transforms": "noise", "seed": seed, "linear_OA": base + (-9.0, 12.0, 9.0)[seed]}]  # higher, noisy
+    assert choose_transform_set(pd.DataFrame(rows))[0] == "flip"
+    worse = pd.DataFrame([r for r in rows if r["transforms"] != "flip"])
+    assert choose_transform_set(worse)[0] == "none"
