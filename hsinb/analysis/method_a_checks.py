@@ -24,7 +24,7 @@ __all__ = ["CELLS", "METHODS", "WIDE_SPREAD", "spread_causes", "paired_verdicts"
 #: what makes a cell of method A's verdicts (a record without ``split`` predates it: random)
 CELLS = ("scene", "model", "split", "K")
 #: the pre-trained protocols judged, and their names in the tables
-METHODS = {"linear": "BT + Lin", "finetune": "BT + Tune"}
+METHODS = {"linear": "BT + Lin", "linear_spectrum": "BT + Lin + spectrum", "finetune": "BT + Tune"}
 #: the spectral baselines a record may hold
 BASELINES = ("svm", "logreg")
 

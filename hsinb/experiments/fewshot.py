@@ -132,13 +132,14 @@ def spectra_of(scene: Scene, split: Split, part: str) -> tuple[np.ndarray, np.nd
 
 
 def classical_baselines(scene: Scene, split: Split, methods: tuple[str, ...] = ("svm", "logreg"),
-                        max_test: int | None = None, seed: int = 0) -> dict[str, dict]:
+                        max_test: int | None = None, seed: int = 0, keep_predictions: bool = False) -> dict[str, dict]:
     """SVM (RBF) and logistic regression on standardised pixel spectra, scikit-learn.
 
     Hyper-parameters: C (and the RBF width) picked by stratified cross-validation on the
     training pixels when every class has at least 3 of them, else fixed defaults
     (SVM C=100, gamma='scale'; logistic regression C=1, at most 300 L-BFGS iterations).
-    Returns metrics per method.
+    Returns metrics per method (with ``"pixels"`` and 0-based ``"predictions"`` when
+    ``keep_predictions``, as :func:`evaluate`).
     """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -170,4 +171,6 @@ def classical_baselines(scene: Scene, split: Split, methods: tuple[str, ...] = (
         pred = est.predict(x_te)
         results[name] = classification_metrics(y_te, pred, scene.n_classes)
         results[name]["n_eval"] = int(test_idx.size)
+        if keep_predictions:
+            results[name]["pixels"], results[name]["predictions"] = test_idx, np.asarray(pred)
     return results

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from ..errors import check_choice
-from ..models import Projector, build_encoder
+from ..models import Projector, WithCentreSpectrum, build_encoder
 from ..runtime import pick_device, seed_everything, torch_generator
 from ..scenes.scene import Scene
 from ..splits import Split
@@ -29,6 +29,10 @@ from .fewshot import MODELS, FewShotData, classical_baselines, evaluate, prepare
 from .params import make_task, parameter_defaults, record_params, with_quick
 
 PROTOCOLS = ("supervised", "linear", "finetune")
+#: every protocol a run may ask for: the default three, and "linear_spectrum", the linear probe
+#: on the frozen features with the centre pixel's own spectrum beside them
+#: (:class:`~hsinb.models.WithCentreSpectrum`; for mixed-pixel scenes)
+ALL_PROTOCOLS = (*PROTOCOLS, "linear_spectrum")
 #: linear probes: L2 logistic regression on standardised frozen features with C by stratified
 #: cross-validation on the K labels (the care the spectral logistic regression gets), or the
 #: SGD-trained linear layer on raw frozen features that the tables before issue 17 used
@@ -81,7 +85,7 @@ class MethodAConfig:
         check_choice("probe", self.probe, PROBES)
         check_choice("finetune", self.finetune, FINETUNE_MODES)
         for p in self.protocols:
-            check_choice("protocol", p, PROTOCOLS)
+            check_choice("protocol", p, ALL_PROTOCOLS)
         self.transforms = tuple(self.transforms)
         self.protocols = tuple(self.protocols)
         self.baselines = tuple(self.baselines)
@@ -223,7 +227,7 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
     device = pick_device(device)
     data: FewShotData = prepare_fewshot(scene, split, cfg.model, cfg.patch, device)
     out: dict[str, Any] = {"metrics": {}, "histories": {}, "models": {}, "data": data, "pretrain": None,
-                           "probe": None, "finetune": None, "budget_curve": None}
+                           "probe": None, "probe_spectrum": None, "finetune": None, "budget_curve": None}
     common = dict(epochs=cfg.classify_epochs, batch_size=cfg.classify_batch, n_classes=scene.n_classes,
                   device=device, progress=False)
     if "supervised" in cfg.protocols:
@@ -231,7 +235,7 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
         model, hist = fit_supervised(build_model(cfg, scene.n_bands), None, data.x_train, data.y_train,
                                      lr=cfg.classify_lr, generator=torch_generator(seed), **common)
         out["models"]["supervised"], out["histories"]["supervised"] = model, hist
-    if {"linear", "finetune"} & set(cfg.protocols):
+    if {"linear", "linear_spectrum", "finetune"} & set(cfg.protocols):
         encoder, info, hit = pretrain(scene, cfg, seed, device, progress)
         out["pretrain"] = {**info, "from_cache": hit, "effective_rank": feature_rank(encoder, data, seed)}
         if "linear" in cfg.protocols:
@@ -241,6 +245,9 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
             out["models"]["linear"] = model
             if cfg.checkpoint_epochs:
                 out["budget_curve"] = budget_curve(info, data, cfg, seed, common, device)
+        if "linear_spectrum" in cfg.protocols:
+            both = WithCentreSpectrum(encoder, scene.n_bands)
+            out["models"]["linear_spectrum"], out["probe_spectrum"], _ = _probe(both, data, cfg, seed, common)
         if "finetune" in cfg.protocols:
             settings = {"encoder_lr_scale": 0.1, "freeze_bn": False}
             if cfg.finetune == "cv":
@@ -266,8 +273,54 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
             "effective_rank": out["pretrain"]["effective_rank"], "linear_OA": 100 * lin["OA"],
             "linear_kappa": 100 * lin["kappa"], "probe": out["probe"]})
     if cfg.baselines:
-        out["metrics"].update(classical_baselines(scene, split, cfg.baselines, cfg.eval_pixels, seed))
+        out["metrics"].update(classical_baselines(scene, split, cfg.baselines, cfg.eval_pixels, seed,
+                                                  keep_predictions=True))
     return out
+
+
+def mixed_pixel_summary(result: dict[str, Any], *, size: int, seed: int) -> dict[str, Any]:
+    """What a record keeps to tell whether a protocol labels the pixel or its neighbourhood
+    (:mod:`hsinb.analysis.mixed_pixels`): per protocol and baseline, test pixels correct in
+    bins of the share of their ``size``×``size`` window that has their label
+    (``"agreement"``) and, on scenes with abundances, of their largest abundance
+    (``"purity"``); and for the pre-trained (``linear``) and supervised encoders, the R² with
+    which the frozen features predict the centre pixel's spectrum, the window's mean
+    spectrum, and the centre's departure from that mean (what is the pixel's own)."""
+    import numpy as np
+
+    from ..analysis.mixed_pixels import (
+        PURITY_EDGES,
+        binned_accuracy,
+        neighbourhood_agreement,
+        purity,
+        spectrum_retention,
+        window_mean_spectra,
+    )
+    from ..training.classify import encode
+
+    data: FewShotData = result["data"]
+    scene, split = data.scene, data.split
+    truth = split.label_vector(scene.labels) - 1
+    agree = neighbourhood_agreement(split.label_vector(scene.labels).reshape(scene.shape[:2]), size).reshape(-1)
+    pure = purity(scene.abundances).reshape(-1) if scene.abundances is not None else None
+    bins: dict[str, Any] = {}
+    for name, m in result["metrics"].items():
+        if "pixels" not in m:
+            continue
+        correct = np.asarray(m["predictions"]) == truth[m["pixels"]]
+        bins[name] = {"agreement": binned_accuracy(correct, agree[m["pixels"]])}
+        if pure is not None:
+            bins[name]["purity"] = binned_accuracy(correct, pure[m["pixels"]], PURITY_EDGES)
+    h, w = scene.shape[:2]
+    idx = np.random.default_rng(seed).choice(h * w, size=min(RANK_PIXELS, h * w), replace=False)
+    rows, cols = np.divmod(idx, w)
+    centre = scene.cube.reshape(h * w, -1)[idx]
+    window = window_mean_spectra(scene.cube, size).reshape(h * w, -1)[idx]
+    targets = {"centre": centre, "window mean": window, "centre minus window mean": centre - window}
+    x = data.cube.extract(rows, cols, data.layout).contiguous()
+    retention = {name: spectrum_retention(encode(model.encoder, x).cpu().numpy(), targets, seed=seed)
+                 for name, model in result["models"].items() if name in ("linear", "supervised")}
+    return {"window": size, "bins": bins, "spectrum_r2": retention}
 
 
 def flat_metrics(metrics: dict[str, dict], scale: float = 1.0) -> dict[str, float]:
@@ -469,8 +522,10 @@ def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodA
                       describe_device(device), timer,
                       extra={"per_class": {k: v["per_class"] for k, v in metrics.items()},
                              "pretrain_key": (result["pretrain"] or {}).get("key"), "probe": result["probe"],
+                             "probe_spectrum": result["probe_spectrum"],
                              "finetune": result["finetune"], "pretrain": pretrain_summary(result["pretrain"]), "budget": budget,
                              "budget_curve": result["budget_curve"],
+                             "mixed_pixels": mixed_pixel_summary(result, size=params.patch, seed=params.seed),
                              "scene_file": file_provenance(data)})
     return MethodARun(params, record, data, split, result)
 

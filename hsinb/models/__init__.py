@@ -8,7 +8,7 @@ from torch import nn
 from ..errors import check_choice
 from .backbones3d import AtikDualStream, HamidaCNN3d, LiCNN3d, LuoHSICNN, VarahagiriConvSST
 from .flops import count_macs
-from .heads import EncoderWithHead, LinearClassifier, Projector, Regressor
+from .heads import EncoderWithHead, LinearClassifier, Projector, Regressor, WithCentreSpectrum
 from .resnet import ResidualBlock, ResNet1d, ResNet2d
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Projector",
     "LinearClassifier",
     "EncoderWithHead",
+    "WithCentreSpectrum",
     "Regressor",
     "BACKBONES_3D",
     "build_backbone_3d",

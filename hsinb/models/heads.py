@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["Projector", "LinearClassifier", "EncoderWithHead", "Regressor"]
+__all__ = ["Projector", "LinearClassifier", "EncoderWithHead", "Regressor", "WithCentreSpectrum"]
 
 
 class Projector(nn.Sequential):
@@ -46,6 +46,22 @@ class LinearClassifier(nn.Linear):
     def __init__(self, in_dim: int, n_classes: int) -> None:
         super().__init__(in_dim, n_classes)
         self.n_classes = n_classes
+
+
+class WithCentreSpectrum(nn.Module):
+    """An encoder's features with the centre pixel's own spectrum beside them:
+    (N, B, p, p) patches (or (N, B) spectra) → (N, feature_dim + B). A linear probe on these
+    can weigh what the encoder learnt of the neighbourhood against the pixel itself, which
+    matters on mixed-pixel scenes, where a patch encoder tends to label the neighbourhood."""
+
+    def __init__(self, encoder: nn.Module, n_bands: int) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.feature_dim = encoder.feature_dim + n_bands
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        centre = x[:, :, x.shape[2] // 2, x.shape[3] // 2] if x.ndim == 4 else x
+        return torch.cat([self.encoder(x), centre.reshape(x.shape[0], -1).to(torch.float32)], dim=1)
 
 
 class EncoderWithHead(nn.Module):

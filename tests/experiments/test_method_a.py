@@ -132,11 +132,13 @@ def test_batch_task_writes_the_notebook_record(tmp_path, monkeypatch):
     from hsinb.experiments.method_a import method_a_task
 
     monkeypatch.setenv("HSINB_ENCODER_CACHE", str(tmp_path / "enc"))
-    rec = method_a_task(scene="demo", K=3, seed=1, width=8, transforms="none", protocols="linear", budget="custom",
+    rec = method_a_task(scene="demo", K=3, seed=1, width=8, transforms="none", protocols="linear,linear_spectrum",
+                        budget="custom",
                         baselines="", pretrain_epochs=2, pretrain_steps_per_epoch=3, epochs=3, eval_pixels=500,
                         checkpoint_epochs="1", record_path=str(tmp_path / "run.json"))
     saved = read_record(tmp_path / "run.json")
-    assert saved["metrics"] == rec["metrics"] and set(saved["metrics"]) == {"linear_OA", "linear_AA", "linear_kappa"}
+    assert saved["metrics"] == rec["metrics"]
+    assert set(saved["metrics"]) == {f"{p}_{m}" for p in ("linear", "linear_spectrum") for m in ("OA", "AA", "kappa")}
     assert saved["params"]["transforms"] == "none" and saved["params"]["pretrain_epochs"] == 2
     assert saved["extra"]["probe"]["probe"] == "logreg_cv" and "C" in saved["extra"]["probe"]
     pre = saved["extra"]["pretrain"]
@@ -145,6 +147,9 @@ def test_batch_task_writes_the_notebook_record(tmp_path, monkeypatch):
     assert (tmp_path / "run.split.npz").is_file()
     curve = saved["extra"]["budget_curve"]
     assert [p["steps"] for p in curve] == [3, 6] and saved["params"]["checkpoint_epochs"] == "1"
+    mixed = saved["extra"]["mixed_pixels"]
+    assert set(mixed["bins"]) == {"linear", "linear_spectrum"} and set(mixed["spectrum_r2"]) == {"linear"}
+    assert sum(b["n"] for b in mixed["bins"]["linear"]["agreement"]) == 500  # every scored test pixel, once
 
 
 def test_block_split_keeps_every_training_patch_off_the_test_pixels():
