@@ -19,7 +19,8 @@ import pandas as pd
 from ..errors import UnknownParameterError
 from .paired import VERDICTS, paired_difference
 
-__all__ = ["CELLS", "METHODS", "WIDE_SPREAD", "spread_causes", "paired_verdicts", "verdict_counts", "verdict_report", "write_verdicts"]
+__all__ = ["CELLS", "METHODS", "WIDE_SPREAD", "VERDICT_SOURCES", "spread_causes", "paired_verdicts", "verdict_sentence",
+           "recorded_verdicts", "run_findings", "spread_sentence", "verdict_counts", "verdict_report", "write_verdicts"]
 
 #: what makes a cell of method A's verdicts (a record without ``split`` predates it: random)
 CELLS = ("scene", "model", "split", "K")
@@ -80,7 +81,9 @@ def verdict_counts(table: pd.DataFrame, method: str, against: str) -> dict[str, 
     return {w: int(counts.get(w, 0)) for w in VERDICTS}
 
 
-def _sentence(table: pd.DataFrame) -> str:
+def verdict_sentence(table: pd.DataFrame) -> str:
+    """One paragraph: per pre-trained protocol, how many cells of :func:`paired_verdicts` are
+    better, not clearly different or worse than the supervised CNN and the best baseline."""
     parts = []
     for label in METHODS.values():
         if not (table["method"] == label).any():
@@ -130,7 +133,8 @@ def spread_causes(runs: pd.DataFrame, *, cells: Sequence[str] = CELLS, metric: s
     return pd.DataFrame(rows)
 
 
-def _spread_sentence(spread: pd.DataFrame) -> str:
+def spread_sentence(spread: pd.DataFrame) -> str:
+    """One sentence on the wide seed spreads of :func:`spread_causes` and their causes."""
     if spread.empty:
         return f"No pre-trained protocol spreads wider than {WIDE_SPREAD:g} points (std over seeds) in any cell."
     split = spread[spread["cause"].str.startswith("the split")]
@@ -164,9 +168,9 @@ def verdict_report(runs: pd.DataFrame, *, title: str = "", cells: Sequence[str] 
         if col in shown:
             shown[col] = shown[col].map(lambda v: "—" if v != v else f"{v:.3f}")
     spread = spread_causes(runs, cells=cells)
-    text = (head + _sentence(table) + " OA in %, differences in points (mean ± std over seeds, paired by seed; "
+    text = (head + verdict_sentence(table) + " OA in %, differences in points (mean ± std over seeds, paired by seed; "
             "a verdict needs p < 0.05 in a paired t-test).\n\n" + to_markdown(shown) + "\n\n"
-            + _spread_sentence(spread) + "\n")
+            + spread_sentence(spread) + "\n")
     if len(spread):
         text += "\n" + to_markdown(spread.round(1)) + "\n"
     return text
@@ -194,3 +198,47 @@ def write_verdicts(*, records: str | os.PathLike | Sequence[str | os.PathLike], 
     if command:
         text += f"\nProduced by: `{command}`\n"
     return [str(atomic_write_text(Path(out).with_suffix(".md"), text))]
+
+
+#: the grids whose verdicts notebook 04 shows, preferred first: paper A's budget, then the
+#: reduced-budget re-run (records folders under ``results/runs``)
+VERDICT_SOURCES = {"A_paper_real": "A_paper_*_[12]d", "A_real": "A_real_*_[12]d"}
+
+
+def recorded_verdicts(results: str | os.PathLike | None = None) -> tuple[str | None, pd.DataFrame, pd.DataFrame]:
+    """The verdicts of the first experiment of :data:`VERDICT_SOURCES` with records under
+    ``results/runs`` (default: the checkout's): ``(experiment, paired_verdicts table, runs)``;
+    ``(None, empty, empty)`` when none has records (a fresh install without the results)."""
+    from pathlib import Path
+
+    from ..runner.catalog import default_results
+    from ..tables import collect
+
+    root = Path(results) if results is not None else default_results()
+    for name, pattern in VERDICT_SOURCES.items():
+        folders = sorted(p for p in (root / "runs").glob(pattern) if any((p / "records").glob("*.json")))
+        if folders:
+            runs = pd.concat([collect(f) for f in folders], ignore_index=True)
+            return name, paired_verdicts(runs), runs
+    return None, pd.DataFrame(), pd.DataFrame()
+
+
+def run_findings(metrics: dict[str, dict]) -> str:
+    """Sentences about ONE run (one seed: not a finding on its own), computed from its
+    metrics (fractions, as :func:`hsinb.experiments.method_a.run_method_a` returns them): each
+    pre-trained protocol against the supervised CNN and the best spectral baseline, in OA
+    points."""
+    oa = {k: 100 * m["OA"] for k, m in metrics.items()}
+    base = {k: oa[k] for k in BASELINES if k in oa}
+    best = max(base, key=base.get) if base else None
+    parts = []
+    for name, label in METHODS.items():
+        if name not in oa:
+            continue
+        bits = []
+        if "supervised" in oa:
+            bits.append(f"{oa[name] - oa['supervised']:+.1f} against the supervised CNN")
+        if best:
+            bits.append(f"{oa[name] - oa[best]:+.1f} against {best} on spectra")
+        parts.append(f"{label} {oa[name]:.1f} % OA ({', '.join(bits)})" if bits else f"{label} {oa[name]:.1f} % OA")
+    return "This run (one seed): " + "; ".join(parts) + "." if parts else "This run trained no pre-trained protocol."
