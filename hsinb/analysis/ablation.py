@@ -164,6 +164,29 @@ def choose_transform_set(runs, metric: str = "linear_OA") -> tuple[str, str]:
                   f"{len(passed)} sets that pass among {len(vs_none)}")
 
 
+def write_transform_choice(*, records: str, out: str, command: str = "") -> list[str]:
+    """``<out>.md``: the transform set :func:`choose_transform_set` picks from the pair-matrix
+    records under ``records`` (validation data), why, and the paired gains of every set."""
+    from pathlib import Path
+
+    from ..records import atomic_write_text
+    from ..tables import collect, to_markdown
+
+    runs = collect(records)
+    chosen, why = choose_transform_set(runs)
+    budget = ", ".join(f"{k} {runs[k].iloc[0]}" for k in ("scene", "width", "pretrain_epochs", "pretrain_steps_per_epoch",
+                                                          "probe") if k in runs)
+    vs_none = difference_from_none(runs).round(2).reset_index(names="transforms")
+    drops = vs_none[vs_none["transforms"].str.contains("band_drop")]
+    text = (f"# Method A's 2-D transform set, chosen on validation data\n\nChosen: **{chosen}**. {why}. Chosen on "
+            f"the pair-matrix records of a stand-in ({budget}), never on a real cube's test pixels. The {len(drops)} "
+            f"sets that hold band_drop change the probe's OA by {drops['mean'].min():+.1f} to {drops['mean'].max():+.1f} "
+            "points against no augmentation.\n\n" + to_markdown(vs_none) + "\n")
+    if command:
+        text += f"\nProduced by: `{command}`\n"
+    return [str(atomic_write_text(Path(out).with_suffix(".md"), text))]
+
+
 def pair_matrix_budget(*, model: str, width: int, pretrain_epochs: int, pretrain_steps_per_epoch: int | None, K: int,
                        seeds: str, probe: str | None = None) -> str:
     """One line stating the budget of a pair-matrix grid and its linear probe (for titles and

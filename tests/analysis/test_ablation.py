@@ -156,6 +156,16 @@ def test_the_full_budget_grid_uses_the_set_chosen_on_the_stand_in():
     assert two_d == {chosen} and "band_drop" not in chosen and chosen in why
 
 
+def test_the_choice_is_written_with_its_reason(tmp_path):
+    from hsinb.analysis.ablation import write_transform_choice
+    from hsinb.records import REPO_ROOT
+
+    out = write_transform_choice(records=str(REPO_ROOT / "results" / "runs" / "A_pair_matrix_paviaU-sim"),
+                                 out=str(tmp_path / "choice"))
+    text = open(out[0]).read()
+    assert "Chosen: **translate,pixel_drop**" in text and "never on a real cube's test pixels" in text
+
+
 def test_choose_transform_set_takes_the_best_gain_that_passes_the_screen():
     from hsinb.analysis.ablation import choose_transform_set
 
