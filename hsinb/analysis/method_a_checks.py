@@ -25,7 +25,8 @@ __all__ = ["CELLS", "METHODS", "WIDE_SPREAD", "VERDICT_SOURCES", "spread_causes"
 #: what makes a cell of method A's verdicts (a record without ``split`` predates it: random)
 CELLS = ("scene", "model", "split", "K")
 #: the pre-trained protocols judged, and their names in the tables
-METHODS = {"linear": "BT + Lin", "linear_spectrum": "BT + Lin + spectrum", "finetune": "BT + Tune"}
+METHODS = {"linear": "BT + Lin", "linear_spectrum": "BT + Lin + spectrum",
+           "linear_select": "BT + Lin, features chosen by CV", "finetune": "BT + Tune"}
 #: the spectral baselines a record may hold
 BASELINES = ("svm", "logreg")
 

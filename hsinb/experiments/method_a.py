@@ -214,6 +214,17 @@ def budget_curve(info: dict[str, Any], data: FewShotData, cfg: MethodAConfig, se
     return points
 
 
+def select_probe(result: dict[str, Any]) -> dict[str, Any]:
+    """The test metrics of the linear probe whose features (frozen features alone, or with the
+    centre pixel's spectrum beside them) scored the higher cross-validated accuracy on the
+    TRAINING labels (ties and missing scores: the features alone); ``"chosen"`` names it.
+    Model selection on the K labels only: the test pixels never choose."""
+    plain = (result.get("probe") or {}).get("cv_accuracy", float("nan"))
+    both = (result.get("probe_spectrum") or {}).get("cv_accuracy", float("nan"))
+    name = "linear_spectrum" if both == both and (plain != plain or both > plain) else "linear"
+    return {**result["metrics"][name], "chosen": name}
+
+
 def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, device=None,
                  progress: bool = True) -> dict[str, Any]:
     """Train and evaluate every configured protocol on ``split``.
@@ -272,6 +283,8 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
             **{k: hist[k][-1] for k in ("loss", "invariance", "redundancy") if hist.get(k)},
             "effective_rank": out["pretrain"]["effective_rank"], "linear_OA": 100 * lin["OA"],
             "linear_kappa": 100 * lin["kappa"], "probe": out["probe"]})
+    if {"linear", "linear_spectrum"} <= set(out["metrics"]):
+        out["metrics"]["linear_select"] = select_probe(out)
     if cfg.baselines:
         out["metrics"].update(classical_baselines(scene, split, cfg.baselines, cfg.eval_pixels, seed,
                                                   keep_predictions=True))
@@ -305,7 +318,7 @@ def mixed_pixel_summary(result: dict[str, Any], *, size: int, seed: int) -> dict
     pure = purity(scene.abundances).reshape(-1) if scene.abundances is not None else None
     bins: dict[str, Any] = {}
     for name, m in result["metrics"].items():
-        if "pixels" not in m:
+        if "pixels" not in m or name == "linear_select":  # a copy of one of the two probes
             continue
         correct = np.asarray(m["predictions"]) == truth[m["pixels"]]
         bins[name] = {"agreement": binned_accuracy(correct, agree[m["pixels"]])}
@@ -523,6 +536,7 @@ def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodA
                       extra={"per_class": {k: v["per_class"] for k, v in metrics.items()},
                              "pretrain_key": (result["pretrain"] or {}).get("key"), "probe": result["probe"],
                              "probe_spectrum": result["probe_spectrum"],
+                             "probe_selected": metrics.get("linear_select", {}).get("chosen"),
                              "finetune": result["finetune"], "pretrain": pretrain_summary(result["pretrain"]), "budget": budget,
                              "budget_curve": result["budget_curve"],
                              "mixed_pixels": mixed_pixel_summary(result, size=params.patch, seed=params.seed),

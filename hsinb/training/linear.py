@@ -24,7 +24,8 @@ def fit_logistic_regression(x: np.ndarray, y: np.ndarray, *, seed: int = 0, cs=L
     and 0-based labels ``y`` (N,). C is chosen among ``cs`` by stratified k-fold
     cross-validation (k = min(5, smallest class)) when every class has at least 3 samples;
     otherwise C = 1. At most 300 L-BFGS iterations (separable few-shot data never converge at
-    large C). Returns the fitted pipeline (``best_params_`` via ``.chosen_C``)."""
+    large C). Returns the fitted pipeline (``best_params_`` via ``.chosen_C``; the mean
+    cross-validated accuracy of that C via ``.cv_accuracy``, NaN without cross-validation)."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -41,6 +42,7 @@ def fit_logistic_regression(x: np.ndarray, y: np.ndarray, *, seed: int = 0, cs=L
         est.fit(x, y)
     pipe = est.best_estimator_ if hasattr(est, "best_estimator_") else est
     pipe.chosen_C = float(pipe[-1].C)
+    pipe.cv_accuracy = float(est.best_score_) if hasattr(est, "best_score_") else float("nan")
     return pipe
 
 
@@ -73,10 +75,11 @@ def fit_logistic_probe(encoder: nn.Module, x_train: torch.Tensor, y_train: torch
     """Linear probe on a FROZEN encoder with the care the spectral baseline gets: features
     computed once (eval mode), standardised, L2 logistic regression with C by stratified
     cross-validation on the training labels (:func:`fit_logistic_regression`). Returns the
-    encoder with the equivalent linear head (eval mode) and ``{"C": chosen C}``."""
+    encoder with the equivalent linear head (eval mode) and ``{"C": chosen C, "cv_accuracy":
+    its mean cross-validated accuracy on the training labels}``."""
     from .classify import encode
 
     feats = encode(encoder, x_train, feature_batch_size).float().cpu().numpy()
     pipe = fit_logistic_regression(feats, torch.as_tensor(y_train).long().cpu().numpy(), seed=seed)
     head = as_linear_head(pipe, n_classes).to(next(encoder.parameters()).device)
-    return EncoderWithHead(encoder, head).eval(), {"C": pipe.chosen_C}
+    return EncoderWithHead(encoder, head).eval(), {"C": pipe.chosen_C, "cv_accuracy": pipe.cv_accuracy}

@@ -138,7 +138,12 @@ def test_batch_task_writes_the_notebook_record(tmp_path, monkeypatch):
                         checkpoint_epochs="1", record_path=str(tmp_path / "run.json"))
     saved = read_record(tmp_path / "run.json")
     assert saved["metrics"] == rec["metrics"]
-    assert set(saved["metrics"]) == {f"{p}_{m}" for p in ("linear", "linear_spectrum") for m in ("OA", "AA", "kappa")}
+    assert set(saved["metrics"]) == {f"{p}_{m}" for p in ("linear", "linear_spectrum", "linear_select")
+                                     for m in ("OA", "AA", "kappa")}
+    chosen = saved["extra"]["probe_selected"]
+    assert saved["metrics"]["linear_select_OA"] == saved["metrics"][f"{chosen}_OA"]
+    cv = {"linear": saved["extra"]["probe"]["cv_accuracy"], "linear_spectrum": saved["extra"]["probe_spectrum"]["cv_accuracy"]}
+    assert cv[chosen] == max(cv.values())  # chosen on the training labels
     assert saved["params"]["transforms"] == "none" and saved["params"]["pretrain_epochs"] == 2
     assert saved["extra"]["probe"]["probe"] == "logreg_cv" and "C" in saved["extra"]["probe"]
     pre = saved["extra"]["pretrain"]
