@@ -145,7 +145,8 @@ fig = plots.classification_maps(data, maps, only_labelled=not full,
 # %% [markdown]
 # ## Where the 2-D protocols lose: mixed pixels
 #
-# A 2-D CNN sees the whole $9 \times 9$ window; the label belongs to its centre pixel. The
+# A 2-D CNN sees the whole $p \times p$ window (`patch`, 9 by default); the label belongs to its
+# centre pixel. The
 # run's record keeps each protocol's test accuracy by the share of the window that has the
 # pixel's own label (and, on scenes with abundances such as Samson, by the pixel's largest
 # abundance), and how well the frozen features predict the centre spectrum, the window's
@@ -176,10 +177,13 @@ from hsinb.analysis import method_a_checks
 
 print(method_a_checks.run_findings(metrics))
 experiment, verdicts, grid_runs = method_a_checks.recorded_verdicts()
-if experiment is None:
-    print("No grid records under results/runs: `hsinb run A_real` (or A_paper_real) makes them.")
+if experiment is None or verdicts.empty:
+    print("No grid records with a pre-trained protocol under results/runs: `hsinb run A_real` (or A_paper_real) "
+          "makes them.")
 else:
-    print(f"From the records of {experiment} ({len(grid_runs)} runs):", method_a_checks.verdict_sentence(verdicts))
+    print(f"From the records of {experiment} ({len(grid_runs)} runs so far; the seeds column counts each cell's):",
+          method_a_checks.verdict_sentence(method_a_checks.pooled_verdicts(grid_runs), "cube/model/split rows"),
+          "Pooled over K; per K:", method_a_checks.verdict_sentence(verdicts))
     print(method_a_checks.spread_sentence(method_a_checks.spread_causes(grid_runs)))
     shown = verdicts[verdicts["scene"] == scene] if (verdicts["scene"] == scene).any() else verdicts
     display(shown[[c for c in shown.columns if not c.startswith("p (")]].round(1))

@@ -178,10 +178,18 @@ def write_transform_choice(*, records: str, out: str, command: str = "") -> list
                                                           "probe") if k in runs)
     vs_none = difference_from_none(runs).round(2).reset_index(names="transforms")
     drops = vs_none[vs_none["transforms"].str.contains("band_drop")]
+    passed = vs_none[vs_none["beyond_t95"] & (vs_none["mean"] > 0)]
+    runner_up = ""
+    if len(passed) > 1:
+        a, b = passed.iloc[0], passed.iloc[1]
+        close = a["mean"] - b["mean"] < a["se"] + b["se"]
+        runner_up = (f" The runner-up, {b['transforms']}, gains {b['mean']:+.2f} ± {b['se']:.2f}"
+                     + (": within the two standard errors, so the choice is a best guess among close sets, not a "
+                        "clear winner." if close else "."))
     text = (f"# Method A's 2-D transform set, chosen on validation data\n\nChosen: **{chosen}**. {why}. Chosen on "
             f"the pair-matrix records of a stand-in ({budget}), never on a real cube's test pixels. The {len(drops)} "
             f"sets that hold band_drop change the probe's OA by {drops['mean'].min():+.1f} to {drops['mean'].max():+.1f} "
-            "points against no augmentation.\n\n" + to_markdown(vs_none) + "\n")
+            "points against no augmentation." + runner_up + "\n\n" + to_markdown(vs_none) + "\n")
     if command:
         text += f"\nProduced by: `{command}`\n"
     return [str(atomic_write_text(Path(out).with_suffix(".md"), text))]

@@ -111,7 +111,8 @@ PROTOCOL_NAMES = {"supervised": "supervised CNN", "linear": "BT + Lin", "linear_
 
 def bins_table(records, by: str = "agreement"):
     """Accuracy (%) per protocol and bin, summed over the records' ``extra.mixed_pixels``
-    (one row per scene, model, protocol; a column per bin ``lo–hi`` and ``n`` pixels per
+    (one row per scene, model, split, protocol: the random and the disjoint split test
+    different pixels, so they are never pooled; a column per bin ``lo–hi`` and ``n`` pixels per
     bin over all records); the records counted in ``records``."""
     import pandas as pd
 
@@ -124,17 +125,20 @@ def bins_table(records, by: str = "agreement"):
         for name, b in mixed["bins"].items():
             if by not in b:
                 continue
-            key = (p.get("scene"), p.get("model"), name)
+            key = (p.get("scene"), p.get("model"), p.get("split", "random"), name)
             entry = sums.setdefault(key, {"records": 0, "bins": [[bb["lo"], bb["hi"], 0, 0] for bb in b[by]]})
             entry["records"] += 1
             for acc, bb in zip(entry["bins"], b[by]):
                 acc[2] += bb["n"]
                 acc[3] += bb["correct"]
     rows = []
-    for (scene, model, name), entry in sorted(sums.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]),
-                                                                            list(PROTOCOL_NAMES).index(kv[0][2])
-                                                                            if kv[0][2] in PROTOCOL_NAMES else 99)):
-        row = {"scene": scene, "model": model, "protocol": PROTOCOL_NAMES.get(name, name), "records": entry["records"]}
+    def order(item) -> tuple:
+        scene, model, split, name = item[0]
+        return (str(scene), str(model), str(split), list(PROTOCOL_NAMES).index(name) if name in PROTOCOL_NAMES else 99)
+
+    for (scene, model, split, name), entry in sorted(sums.items(), key=order):
+        row = {"scene": scene, "model": model, "split": split, "protocol": PROTOCOL_NAMES.get(name, name),
+               "records": entry["records"]}
         for lo, hi, n, c in entry["bins"]:
             row[f"{lo:g}–{hi:g}"] = 100.0 * c / n if n else float("nan")
         row["pixels per bin"] = "/".join(str(n // max(1, entry["records"])) for _, _, n, _ in entry["bins"])
@@ -144,7 +148,7 @@ def bins_table(records, by: str = "agreement"):
 
 def retention_table(records):
     """Mean R² (over records) with which frozen features predict the centre spectrum, the
-    window mean and the centre's departure from it, per scene, model and encoder."""
+    window mean and the centre's departure from it, per scene, model, split and encoder."""
     import pandas as pd
 
     rows = []
@@ -152,10 +156,11 @@ def retention_table(records):
         mixed = (rec.get("extra") or {}).get("mixed_pixels")
         for name, r2 in ((mixed or {}).get("spectrum_r2") or {}).items():
             rows.append({"scene": rec["params"].get("scene"), "model": rec["params"].get("model"),
+                         "split": rec["params"].get("split", "random"),
                          "encoder": "Barlow Twins" if name == "linear" else "supervised CNN", **r2})
     if not rows:
         return pd.DataFrame()
-    return pd.DataFrame(rows).groupby(["scene", "model", "encoder"], sort=True).mean().reset_index()
+    return pd.DataFrame(rows).groupby(["scene", "model", "split", "encoder"], sort=True).mean().reset_index()
 
 
 def write_mixed_pixel_report(*, records, out, title: str = "", command: str = "") -> list[str]:
@@ -192,7 +197,8 @@ def _finding(agree) -> str:
     another class (the first bin), protocol by protocol."""
     first = [c for c in agree.columns if "–" in c][0]
     parts = []
-    for (scene, model), g in agree.groupby(["scene", "model"], sort=True):
-        shown = ", ".join(f"{r['protocol']} {r[first]:.0f} %" for _, r in g.iterrows())
-        parts.append(f"{scene} {model}: on test pixels where less than half of the window has their label, {shown}")
+    for (scene, model, split), g in agree.groupby(["scene", "model", "split"], sort=True):
+        shown = ", ".join(f"{r['protocol']} {r[first]:.0f} %" if r[first] == r[first] else f"{r['protocol']} —"
+                          for _, r in g.iterrows())
+        parts.append(f"{scene} {model} {split} split: on test pixels where less than half of the window has their label, {shown}")
     return "; ".join(parts) + "."

@@ -61,6 +61,11 @@ def _save_state(module: nn.Module, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def _same_state(state: dict[str, torch.Tensor], module: nn.Module) -> bool:
+    now = module.state_dict()
+    return state.keys() == now.keys() and all(torch.equal(state[k], now[k].detach().cpu()) for k in state)
+
+
 def load_snapshot(encoder: nn.Module, info: dict[str, Any], epoch: int) -> nn.Module:
     """``encoder`` (a fresh one of the cached architecture) with the weights of the snapshot
     after ``epoch`` epochs of the cached training ``info`` (from :func:`cached_encoder`)."""
@@ -101,8 +106,10 @@ def cached_encoder(
             info = json.loads(meta.read_text())
             info["snapshots"] = {str(e): str(snapshot_path(root, key, e)) for e in wanted}
             return encoder, info, True
+        before = None
         if weights.exists() and not have:
             log(f"encoder {key} is cached without the snapshots at epochs {wanted}: training it again")
+            before = torch.load(weights, map_location="cpu", weights_only=True)
         if wanted:
             def keep(epoch: int, module: nn.Module) -> None:
                 if int(epoch) in wanted:
@@ -114,6 +121,11 @@ def cached_encoder(
                 raise RuntimeError(f"the training of encoder {key} kept no snapshot at epochs {missing}")
         else:
             history = train(encoder)
+        if before is not None and not _same_state(before, encoder):
+            # records made with the old weights name this key: keep them, and say so
+            keep_old = root / f"{key}.before-retrain.pt"
+            os.replace(weights, keep_old)
+            log(f"encoder {key}: the retrained weights differ from the cached ones (kept as {keep_old})")
         _save_state(encoder, weights)
         info = {"key": key, "config": config, "history": history}
         atomic_write_text(meta, json.dumps(info, indent=2, default=str) + "\n")

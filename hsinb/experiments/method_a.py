@@ -90,6 +90,11 @@ class MethodAConfig:
         self.protocols = tuple(self.protocols)
         self.baselines = tuple(self.baselines)
         self.checkpoint_epochs = tuple(sorted({int(e) for e in self.checkpoint_epochs}))
+        if self.checkpoint_epochs and "linear" not in self.protocols:
+            from ..errors import InvalidParameterError
+
+            raise InvalidParameterError("checkpoint_epochs makes a budget curve of the linear probe: add 'linear' "
+                                        "to protocols, or leave checkpoint_epochs empty")
         bad = [e for e in self.checkpoint_epochs if not 0 < e < self.pretrain_epochs]
         if bad:
             from ..errors import InvalidParameterError
@@ -194,8 +199,9 @@ def budget_curve(info: dict[str, Any], data: FewShotData, cfg: MethodAConfig, se
                  device=None) -> list[dict[str, Any]]:
     """The linear probe on the snapshots of one pre-training (``cfg.checkpoint_epochs``; the
     final encoder is the run's own BT + Lin): per snapshot its ``epoch``, ``steps``,
-    ``pairs``, the epoch's mean Barlow Twins ``loss`` and its two terms, the
-    ``effective_rank`` of the frozen features, and the probe's test ``linear_OA`` /
+    ``pairs``, the epoch's mean Barlow Twins ``loss`` and its two terms, the learning rate
+    ``lr`` at the epoch's end (the snapshots lie on ONE schedule: warm-up, then cosine decay),
+    the ``effective_rank`` of the frozen features, and the probe's test ``linear_OA`` /
     ``linear_kappa`` (%) and chosen C."""
     from .encoder_cache import load_snapshot
 
@@ -207,7 +213,7 @@ def budget_curve(info: dict[str, Any], data: FewShotData, cfg: MethodAConfig, se
         model, chosen, _ = _probe(encoder, data, cfg, seed, common)
         m = evaluate(model, data, "test", max_pixels=cfg.eval_pixels, seed=seed)
         point = {"epoch": epoch, "steps": epoch * per_epoch, "pairs": epoch * per_epoch * cfg.pretrain_batch,
-                 **{k: hist[k][epoch - 1] for k in ("loss", "invariance", "redundancy") if hist.get(k)},
+                 **{k: hist[k][epoch - 1] for k in ("loss", "invariance", "redundancy", "lr") if hist.get(k)},
                  "effective_rank": feature_rank(encoder, data, seed), "linear_OA": 100 * m["OA"],
                  "linear_kappa": 100 * m["kappa"], "probe": chosen}
         points.append(point)
@@ -280,7 +286,7 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
         hist, lin = out["pretrain"].get("history") or {}, out["metrics"]["linear"]
         out["budget_curve"].append({
             "epoch": cfg.pretrain_epochs, "steps": hist.get("steps"), "pairs": hist.get("pairs"),
-            **{k: hist[k][-1] for k in ("loss", "invariance", "redundancy") if hist.get(k)},
+            **{k: hist[k][-1] for k in ("loss", "invariance", "redundancy", "lr") if hist.get(k)},
             "effective_rank": out["pretrain"]["effective_rank"], "linear_OA": 100 * lin["OA"],
             "linear_kappa": 100 * lin["kappa"], "probe": out["probe"]})
     if {"linear", "linear_spectrum"} <= set(out["metrics"]):
@@ -404,7 +410,18 @@ class MethodAParams:
                              pretrain_steps_per_epoch=self.pretrain_steps_per_epoch, classify_epochs=self.epochs,
                              protocols=names(self.protocols), baselines=names(self.baselines),
                              probe=self.probe, finetune=self.finetune, eval_pixels=self.eval_pixels,
-                             checkpoint_epochs=tuple(int(e) for e in names(str(self.checkpoint_epochs))))
+                             checkpoint_epochs=_epochs(self.checkpoint_epochs))
+
+
+def _epochs(value) -> tuple[int, ...]:
+    """Checkpoint epochs from ``"8,25,50"`` (papermill passes strings) or a list of numbers."""
+    from ..errors import InvalidParameterError
+
+    items = value if isinstance(value, (list, tuple)) else str(value or "").replace("none", "").split(",")
+    try:
+        return tuple(int(str(e).strip()) for e in items if str(e).strip())
+    except ValueError as exc:
+        raise InvalidParameterError(f"checkpoint_epochs must be epochs such as '8,25,50', got {value!r}") from exc
 
 
 #: pre-training budgets (``budget``): "laptop" keeps notebook 04's design-card call

@@ -60,6 +60,8 @@ class WithCentreSpectrum(nn.Module):
         self.feature_dim = encoder.feature_dim + n_bands
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.ndim not in (2, 4):
+            raise ValueError(f"expected (N, B) spectra or (N, B, p, p) patches, got shape {tuple(x.shape)}")
         centre = x[:, :, x.shape[2] // 2, x.shape[3] // 2] if x.ndim == 4 else x
         return torch.cat([self.encoder(x), centre.reshape(x.shape[0], -1).to(torch.float32)], dim=1)
 

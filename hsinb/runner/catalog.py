@@ -325,7 +325,10 @@ def _run_step(exp: Experiment, block: dict[str, Any], values: dict[str, Any], re
               command: str) -> list[Path]:
     args = {}
     for k, v in block.get("args", {}).items():
-        v = _fill(v, values) if isinstance(v, str) else [_fill(x, values) for x in v] if isinstance(v, list) else v
+        if isinstance(v, str):
+            v = _fill(v, values)
+        elif isinstance(v, list):
+            v = [_fill(x, values) if isinstance(x, str) else x for x in v]
         if k in PATH_ARGS and isinstance(v, str):
             v = str(results / v)
         elif k in PATH_ARGS and isinstance(v, list):  # several folders (e.g. one per scene)

@@ -61,3 +61,33 @@ def test_a_wide_spread_shared_by_every_method_is_put_down_to_the_split():
     spread = spread_causes(runs)
     assert list(spread["method"]) == ["BT + Lin"] and spread["cause"].iloc[0] == "the method"
     assert "seed 3" in verdict_report(runs)
+
+
+def test_pooled_verdicts_average_each_seed_over_k_and_test_once():
+    from hsinb.analysis.method_a_checks import pooled_verdicts
+
+    runs = pd.concat([_runs(2.0).assign(K=k) for k in (5, 10)], ignore_index=True)
+    pooled = pooled_verdicts(runs)
+    lin = pooled[pooled["method"] == "BT + Lin"].iloc[0]
+    assert lin["K"] == "5–10" and lin["seeds"] == 5 and lin["verdict (supervised)"] == "better"
+    first_paragraph = verdict_report(runs).split("\n\n")[0]
+    assert first_paragraph.startswith("Pooled over K") and "over 1 cube/model/split rows" in first_paragraph
+
+
+def test_two_different_records_of_one_cell_and_seed_are_refused():
+    import pytest
+
+    from hsinb.errors import UnknownParameterError
+
+    runs = pd.concat([_runs(2.0).assign(width=32), _runs(5.0).assign(width=64)], ignore_index=True)
+    with pytest.raises(UnknownParameterError, match="width"):
+        paired_verdicts(runs)
+    same = pd.concat([_runs(2.0), _runs(2.0)], ignore_index=True)  # the same record twice: harmless
+    assert paired_verdicts(same)["seeds"].max() == 5
+
+
+def test_a_missing_comparator_value_drops_one_seed_not_the_comparison():
+    runs = _runs(2.0)
+    runs.loc[runs["seed"] == 0, "supervised_OA"] = np.nan
+    lin = paired_verdicts(runs).query("method == 'BT + Lin'").iloc[0]
+    assert lin["wins (supervised)"] == "4/4" and lin["seeds"] == 5

@@ -79,4 +79,4 @@ def test_the_report_adds_the_bins_of_every_record(tmp_path):
     for i, r in enumerate((rec(2), rec(4))):
         (tmp_path / "records" / f"r{i}.json").write_text(json.dumps(r))
     text = open(write_mixed_pixel_report(records=[tmp_path], out=tmp_path / "mp")[0]).read()
-    assert "BT + Lin 30 %, logistic regression (spectrum) 30 %" in text and "| s | 2d | Barlow Twins | 0.5 | 0.9 |" in text
+    assert "BT + Lin 30 %, logistic regression (spectrum) 30 %" in text and "| s | 2d | random | Barlow Twins | 0.5 | 0.9 |" in text

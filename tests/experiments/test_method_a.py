@@ -204,3 +204,21 @@ def test_budget_curve_probes_snapshots_of_one_pretraining(toy_scene, tmp_path, m
     assert [p["linear_OA"] for p in again["budget_curve"]] == [p["linear_OA"] for p in curve]
     with pytest.raises(Exception, match="checkpoint epochs"):
         MethodAConfig(**base, checkpoint_epochs=(3,))
+
+
+def test_a_retrain_for_snapshots_keeps_cached_weights_that_it_does_not_reproduce(tmp_path):
+    fills = iter([3.0, 4.0])
+
+    def train(enc, keep=None):
+        with torch.no_grad():
+            enc.weight.fill_(next(fills))
+        if keep:
+            keep(1, enc)
+        return {"loss": [1.0]}
+
+    cfg, build = {"scene": "x"}, (lambda: torch.nn.Linear(2, 2))
+    cached_encoder(cfg, build, train, root=tmp_path, log=lambda s: None)
+    enc, info, hit = cached_encoder(cfg, build, train, root=tmp_path, log=lambda s: None, snapshots=(1,))
+    assert not hit and float(enc.weight.detach()[0, 0]) == 4.0 and set(info["snapshots"]) == {"1"}
+    old = torch.load(tmp_path / f"{info['key']}.before-retrain.pt")
+    assert float(old["weight"][0, 0]) == 3.0  # the records made with it can still be traced

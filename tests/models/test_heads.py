@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_with_centre_spectrum_puts_the_pixel_beside_the_features():
     import torch
@@ -15,3 +17,5 @@ def test_with_centre_spectrum_puts_the_pixel_beside_the_features():
     assert out.shape == (3, 11) and both.feature_dim == 11
     torch.testing.assert_close(out[:, 5:], x[:, :, 2, 2])
     torch.testing.assert_close(out[:, :5], enc(x))
+    with pytest.raises(ValueError, match="patches"):
+        both(torch.randn(2, 1, 6, 5, 5))

@@ -128,3 +128,24 @@ def test_pretrain_1d_neighbour_pairs_without_augmentation():
         progress=False,
     )
     assert len(hist["loss"]) == 1 and torch.isfinite(torch.tensor(hist["loss"])).all()
+
+
+def test_on_epoch_end_sees_the_encoder_after_each_whole_epoch():
+    import copy
+
+    import torch
+
+    from hsinb.models import Projector, build_encoder
+    from hsinb.training.pretrain import pretrain_barlow_twins
+    from hsinb.views import PairSampler
+
+    cube = torch.rand(12, 12, 5).numpy()
+    enc = build_encoder("resnet1d", 5, width=4, feature_dim=4)
+    seen = []
+    _, hist = pretrain_barlow_twins(enc, Projector(4, 8, 8), PairSampler(cube, "neighbour", 1), None, epochs=3,
+                                    steps_per_epoch=2, batch_size=16, generator=torch.Generator().manual_seed(0),
+                                    progress=False, on_epoch_end=lambda e, m: seen.append((e, copy.deepcopy(m.state_dict()))))
+    assert [e for e, _ in seen] == [1, 2, 3] and hist["steps"] == 6
+    last = enc.state_dict()
+    assert all(torch.equal(seen[-1][1][k], last[k]) for k in last)  # the last call: the trained encoder
+    assert any(not torch.equal(seen[0][1][k], last[k]) for k in last if last[k].is_floating_point())
