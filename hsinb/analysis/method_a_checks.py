@@ -21,7 +21,7 @@ from .paired import VERDICTS, paired_difference
 
 __all__ = ["CELLS", "METHODS", "WIDE_SPREAD", "VERDICT_SOURCES", "spread_causes", "paired_verdicts", "pooled_verdicts",
            "verdict_sentence",
-           "recorded_verdicts", "run_findings", "spread_sentence", "verdict_counts", "verdict_report", "write_verdicts"]
+           "recorded_verdicts", "run_findings", "spread_sentence", "recipe_sentence", "verdict_counts", "verdict_report", "write_verdicts"]
 
 #: what makes a cell of method A's verdicts (a record without ``split`` predates it: random)
 CELLS = ("scene", "model", "split", "K")
@@ -211,6 +211,28 @@ def spread_sentence(spread: pd.DataFrame) -> str:
     return text + "."
 
 
+def recipe_sentence(table: pd.DataFrame, *, method: str, K: int = 5) -> str:
+    """Whether ``method`` (a key of :data:`METHODS`) beats BOTH the supervised CNN and the best
+    spectral baseline at ``K``, per cube, model and split (paired by seed, p < 0.05)."""
+    label = METHODS[method]
+    rows = table[(table["method"] == label) & (table["K"].astype(str) == str(K))] if len(table) else table
+    if rows.empty:
+        return f"The recipe ({label}) has no record at K = {K} yet."
+    wins, rest = [], []
+    for _, r in rows.iterrows():
+        where = f"{r['scene']} {r['model']} {r['split']}"
+        if r.get("verdict (supervised)") == "better" and r.get("verdict (baseline)") == "better":
+            wins.append(where)
+        else:
+            rest.append(f"{where} ({r.get('vs supervised', '—')} against the supervised CNN, "
+                        f"{r.get('vs baseline', '—')} against {r.get('best baseline', 'the baseline')})")
+    text = (f"The recipe ({label}) at K = {K} beats both the supervised CNN and the best spectral baseline "
+            f"(paired by seed, p < 0.05) in {len(wins)} of {len(rows)} cube/model/split cells")
+    text += f": {', '.join(wins)}" if wins else ""
+    text += f". Not in: {'; '.join(rest)}." if rest else "."
+    return text
+
+
 def _shown(table: pd.DataFrame, digits: int) -> pd.DataFrame:
     shown = table.copy()
     shown["ours"] = [f"{m:.{digits}f} ± {s:.{digits}f}" for m, s in zip(shown["ours"], shown["ours std"])]
@@ -224,10 +246,12 @@ def _shown(table: pd.DataFrame, digits: int) -> pd.DataFrame:
     return shown
 
 
-def verdict_report(runs: pd.DataFrame, *, title: str = "", cells: Sequence[str] = CELLS, digits: int = 1) -> str:
+def verdict_report(runs: pd.DataFrame, *, title: str = "", cells: Sequence[str] = CELLS, digits: int = 1,
+                   recipe: str | None = None) -> str:
     """Markdown: the verdicts pooled over K (its first paragraph is what a README quotes),
     then per cell (:func:`paired_verdicts`, with the number of tests they are), and the
-    causes of wide seed spreads."""
+    causes of wide seed spreads; with ``recipe`` (a protocol), whether it beats both the
+    supervised CNN and the best baseline at K = 5 (:func:`recipe_sentence`)."""
     from ..tables import to_markdown
 
     table = paired_verdicts(runs, cells=cells)
@@ -241,7 +265,8 @@ def verdict_report(runs: pd.DataFrame, *, title: str = "", cells: Sequence[str] 
             + verdict_sentence(pooled, "cube/model/split rows")
             + " OA in %, differences in points (mean ± std over seeds, paired by seed; a verdict needs p < 0.05 in a "
             "paired t-test).\n\n" + to_markdown(_shown(pooled, digits)) + "\n\n"
-            f"## Per K\n\n{verdict_sentence(table)} These are {n_tests} paired tests at p < 0.05 each, not corrected "
+            + (f"## The recipe at K = 5\n\n{recipe_sentence(table, method=recipe)}\n\n" if recipe else "")
+            + f"## Per K\n\n{verdict_sentence(table)} These are {n_tests} paired tests at p < 0.05 each, not corrected "
             "for multiplicity; the K cells of one cube share the encoders and the split seeds, so they are not "
             "independent (about one in twenty tests passes by chance).\n\n" + to_markdown(_shown(table, digits))
             + "\n\n" + spread_sentence(spread) + "\n")
@@ -252,7 +277,7 @@ def verdict_report(runs: pd.DataFrame, *, title: str = "", cells: Sequence[str] 
 
 def write_verdicts(*, records: str | os.PathLike | Sequence[str | os.PathLike], out: str | os.PathLike,
                    title: str = "", cells: Sequence[str] = CELLS, where: dict | None = None,
-                   command: str = "") -> list[str]:
+                   recipe: str | None = None, command: str = "") -> list[str]:
     """:func:`verdict_report` over one or more records folders (the runs holding ``where``'s
     values) to ``<out>.md``; returns the file. A folder without records yet is skipped."""
     from pathlib import Path
@@ -266,7 +291,7 @@ def write_verdicts(*, records: str | os.PathLike | Sequence[str | os.PathLike], 
     runs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if where and len(runs):
         runs = select(runs, where)
-    body = (verdict_report(runs, cells=cells) if len(runs)
+    body = (verdict_report(runs, cells=cells, recipe=recipe) if len(runs)
             else "*No records yet.*\n")
     text = (f"# {title}\n\n" if title else "") + body
     if command:

@@ -91,3 +91,14 @@ def test_a_missing_comparator_value_drops_one_seed_not_the_comparison():
     runs.loc[runs["seed"] == 0, "supervised_OA"] = np.nan
     lin = paired_verdicts(runs).query("method == 'BT + Lin'").iloc[0]
     assert lin["wins (supervised)"] == "4/4" and lin["seeds"] == 5
+
+
+def test_the_recipe_must_beat_both_the_supervised_cnn_and_the_best_baseline():
+    from hsinb.analysis.method_a_checks import recipe_sentence
+
+    runs = _runs(2.0)
+    runs["linear_select_OA"] = runs["svm_OA"] + 1.0 + 0.1 * runs["seed"]  # above svm (+4) and supervised
+    text = recipe_sentence(paired_verdicts(runs), method="linear_select")
+    assert "in 1 of 1 cube/model/split cells: s 2d random" in text
+    runs["linear_select_OA"] = runs["supervised_OA"] + 1.0 + 0.1 * runs["seed"]  # above supervised, below svm
+    assert "in 0 of 1" in recipe_sentence(paired_verdicts(runs), method="linear_select")
