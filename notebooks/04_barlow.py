@@ -38,7 +38,11 @@
 # **BT + Lin** trains a linear classifier on the frozen features, **BT + Tune** finetunes
 # encoder and classifier together, and **Supervised** trains the same network from
 # scratch. Pre-training does not depend on $K$: the encoder is cached and reused across
-# $K$ and protocols.
+# $K$ and protocols. Two more probes: **BT + Lin + spectrum** puts the centre pixel's own
+# spectrum beside the frozen features (for mixed pixels, see below), and **BT + Lin,
+# features chosen by CV** takes whichever of the two probes scores higher in
+# cross-validation on the $K$ labels. `split="blocks"` draws the $K$ labels from tiles kept
+# apart from the test tiles, so that no training patch covers a test pixel.
 
 # %% tags=["parameters"]
 scene = "demo"  # a name (hsinb scenes) or a path to your own .mat or ENVI .hdr
@@ -187,3 +191,20 @@ else:
     print(method_a_checks.spread_sentence(method_a_checks.spread_causes(grid_runs)))
     shown = verdicts[verdicts["scene"] == scene] if (verdicts["scene"] == scene).any() else verdicts
     display(shown[[c for c in shown.columns if not c.startswith("p (")]].round(1))
+
+# %% [markdown]
+# ## Does the gap close with more pre-training?
+#
+# The paper-budget grid (`hsinb run A_paper_real`) probes snapshots of one 100-epoch
+# pre-training at K = 5 and 10: the probe's accuracy, the two terms of the loss and the
+# effective rank of the features against the steps taken, with the supervised CNN (dashed)
+# and the best spectral baseline (dotted) of the same records.
+
+# %%
+from hsinb.analysis.budget_curve import recorded_curve
+
+curve = recorded_curve(model=model)
+if curve is None:
+    print("No paper-budget record with a budget curve yet (hsinb run A_paper_real).")
+else:
+    fig = plots.budget_curve_figure(curve, title=f"budget curve, {model} CNN, paper A's budget")

@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import UnknownParameterError
 from .paired import paired_difference
 
-__all__ = ["curve_points", "curve_table", "write_budget_curve"]
+__all__ = ["curve_points", "curve_table", "recorded_curve", "write_budget_curve"]
 
 
 def curve_points(records: Sequence[dict]) -> pd.DataFrame:
@@ -131,3 +131,17 @@ def write_budget_curve(*, records: str | os.PathLike | Sequence[str | os.PathLik
     written += save_figures({out.name: fig}, out.parent, dpi=120, vector=None)
     plt.close(fig)
     return [str(p) for p in written]
+
+
+def recorded_curve(results: str | os.PathLike | None = None, *, model: str = "2d") -> pd.DataFrame | None:
+    """The budget curve (:func:`curve_table`) of the committed paper-budget records of
+    ``model`` (``results/runs/A_paper_*_<model>``), or None when no record holds one yet."""
+    from pathlib import Path
+
+    from ..records import iter_records
+    from ..runner.catalog import default_results
+
+    root = Path(results) if results is not None else default_results()
+    recs = [rec for f in sorted((root / "runs").glob(f"A_paper_*_{model}")) for _, rec in iter_records(f)]
+    points = curve_points(recs)
+    return curve_table(points) if len(points) else None

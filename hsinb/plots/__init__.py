@@ -36,12 +36,18 @@ from .scene_plots import (
     spectral_axis,
 )
 from .simulator_plots import paper_c_overview, standin_overview
-from .training_plots import classification_maps, embedding_plot, learning_curves, pca_2d
+from .training_plots import (
+    budget_curve_figure,
+    classification_maps,
+    embedding_plot,
+    learning_curves,
+    pca_2d,
+)
 
 __all__ = [
     "embedding_by_scene_and_class", "pretrain_loss",
     "prediction_scatter", "prediction_scatter_grid", "tile_abundance_maps", "save_figures",
-    "pair_matrix_heatmap", "region_draws",
+    "pair_matrix_heatmap", "region_draws", "budget_curve_figure",
     "CLASS_PALETTE", "abundance_maps", "band_statistics", "central_window",
     "class_cmap", "class_colours", "class_spectra",
     "explorer_figure", "explorer_widget", "false_colour", "label_counts", "label_map",

@@ -41,3 +41,14 @@ def test_the_gap_to_supervised_is_paired_by_seed_and_closes_with_training(tmp_pa
 def test_no_budget_curve_in_the_records_is_a_clear_error():
     with pytest.raises(UnknownParameterError, match="checkpoint_epochs"):
         curve_table(curve_points([{"params": {}, "metrics": {}, "extra": {}}]))
+
+
+def test_recorded_curve_reads_the_paper_budget_folders_or_says_none(tmp_path):
+    from hsinb.analysis.budget_curve import recorded_curve
+
+    assert recorded_curve(tmp_path) is None
+    folder = tmp_path / "runs" / "A_paper_ip_2d" / "records"
+    folder.mkdir(parents=True)
+    (folder / "r.json").write_text(json.dumps(_record(0, 5, 1.0)))
+    table = recorded_curve(tmp_path, model="2d")
+    assert list(table["epoch"]) == [1, 5, 10] and recorded_curve(tmp_path, model="1d") is None
