@@ -20,7 +20,13 @@ from ..models import Projector, WithCentreSpectrum, build_encoder
 from ..runtime import pick_device, seed_everything, torch_generator
 from ..scenes.scene import Scene
 from ..splits import Split
-from ..training.classify import fit_finetune, fit_linear_probe, fit_supervised, select_finetune
+from ..training.classify import (
+    diverged,
+    fit_finetune,
+    fit_linear_probe,
+    fit_supervised,
+    select_finetune,
+)
 from ..training.linear import fit_logistic_probe
 from ..training.pretrain import pretrain_barlow_twins
 from ..views import PairSampler, build_transforms
@@ -244,7 +250,8 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
     device = pick_device(device)
     data: FewShotData = prepare_fewshot(scene, split, cfg.model, cfg.patch, device)
     out: dict[str, Any] = {"metrics": {}, "histories": {}, "models": {}, "data": data, "pretrain": None,
-                           "probe": None, "probe_spectrum": None, "finetune": None, "budget_curve": None}
+                           "probe": None, "probe_spectrum": None, "finetune": None, "budget_curve": None,
+                           "supervised_diverged": None}
     common = dict(epochs=cfg.classify_epochs, batch_size=cfg.classify_batch, n_classes=scene.n_classes,
                   device=device, progress=False)
     if "supervised" in cfg.protocols:
@@ -252,6 +259,7 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
         model, hist = fit_supervised(build_model(cfg, scene.n_bands), None, data.x_train, data.y_train,
                                      lr=cfg.classify_lr, generator=torch_generator(seed), **common)
         out["models"]["supervised"], out["histories"]["supervised"] = model, hist
+        out["supervised_diverged"] = diverged(hist)
     if {"linear", "linear_spectrum", "finetune"} & set(cfg.protocols):
         encoder, info, hit = pretrain(scene, cfg, seed, device, progress)
         out["pretrain"] = {**info, "from_cache": hit, "effective_rank": feature_rank(encoder, data, seed)}
@@ -275,9 +283,16 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
                 out["finetune"] = {"finetune": "cv", **chosen}
             else:
                 out["finetune"] = {"finetune": "fixed", "chosen": settings}
-            seed_everything(seed)
-            model, hist = fit_finetune(copy.deepcopy(encoder), None, data.x_train, data.y_train,
-                                       lr=cfg.classify_lr, generator=torch_generator(seed), **settings, **common)
+            # a final fit that diverges (NaN loss on the training labels) gives way to the next
+            # candidate by cross-validation score: chosen on the training labels only
+            for settings in (out["finetune"].get("ranked") or [settings]):
+                seed_everything(seed)
+                model, hist = fit_finetune(copy.deepcopy(encoder), None, data.x_train, data.y_train,
+                                           lr=cfg.classify_lr, generator=torch_generator(seed), **settings, **common)
+                if not diverged(hist):
+                    break
+                out["finetune"].setdefault("diverged", []).append(settings)
+            out["finetune"]["used"] = settings
             out["models"]["finetune"], out["histories"]["finetune"] = model, hist
     for name, model in out["models"].items():
         out["metrics"][name] = evaluate(model, data, "test", max_pixels=cfg.eval_pixels, seed=seed,
@@ -554,6 +569,7 @@ def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodA
                              "pretrain_key": (result["pretrain"] or {}).get("key"), "probe": result["probe"],
                              "probe_spectrum": result["probe_spectrum"],
                              "probe_selected": metrics.get("linear_select", {}).get("chosen"),
+                             "supervised_diverged": result["supervised_diverged"],
                              "finetune": result["finetune"], "pretrain": pretrain_summary(result["pretrain"]), "budget": budget,
                              "budget_curve": result["budget_curve"],
                              "mixed_pixels": mixed_pixel_summary(result, size=params.patch, seed=params.seed),

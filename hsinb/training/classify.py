@@ -28,6 +28,7 @@ __all__ = [
     "predict",
     "predict_logits",
     "select_finetune",
+    "diverged",
     "FINETUNE_CANDIDATES",
     "encode",
 ]
@@ -133,6 +134,14 @@ def fit_finetune(
     return model, hist
 
 
+def diverged(history: dict[str, list[float]]) -> bool:
+    """True when a fit's training loss became NaN or infinite (its weights are then garbage:
+    NaN logits make every prediction the first class)."""
+    import math
+
+    return any(not math.isfinite(v) for v in history.get("loss", []))
+
+
 #: finetune settings chosen among by cross-validation on the training labels
 FINETUNE_CANDIDATES = tuple({"encoder_lr_scale": s, "freeze_bn": f} for s in (0.1, 1.0) for f in (True, False))
 
@@ -141,7 +150,8 @@ def select_finetune(encoder: nn.Module, x_train: torch.Tensor, y_train: torch.Te
                     seed: int = 0, candidates=FINETUNE_CANDIDATES, folds: int = 3, **fit) -> dict:
     """Choose finetune settings on the training labels only: stratified ``folds``-fold
     cross-validation (fewer folds when a class has fewer samples) of :func:`fit_finetune`
-    from copies of ``encoder`` for each of ``candidates``; ties go to the first listed.
+    from copies of ``encoder`` for each of ``candidates`` (a fold whose fit diverges scores 0);
+    ties go to the first listed.
     ``fit`` are the other settings of :func:`fit_finetune`. Returns ``{"chosen": candidate,
     "cv_accuracy": [mean accuracy per candidate], "folds": k}``; with fewer than 2 samples
     in some class, the first candidate and no CV."""
@@ -161,11 +171,14 @@ def select_finetune(encoder: nn.Module, x_train: torch.Tensor, y_train: torch.Te
         for fold, (tr, va) in enumerate(splits):
             g = torch.Generator().manual_seed(seed * 1000 + fold)
             torch.manual_seed(seed * 1000 + fold)
-            model, _ = fit_finetune(copy.deepcopy(encoder), None, x_train[tr], y_train[tr], n_classes=n_classes,
-                                    generator=g, **cand, **fit)
-            acc.append(float((predict(model, x_train[va]).cpu() == torch.as_tensor(y[va])).float().mean()))
+            model, hist = fit_finetune(copy.deepcopy(encoder), None, x_train[tr], y_train[tr], n_classes=n_classes,
+                                       generator=g, **cand, **fit)
+            # a fold whose fit diverged scores 0, not the share of the class its NaN logits name
+            acc.append(0.0 if diverged(hist) else
+                       float((predict(model, x_train[va]).cpu() == torch.as_tensor(y[va])).float().mean()))
         scores.append(float(np.mean(acc)))
-    return {"chosen": dict(candidates[int(np.argmax(scores))]), "cv_accuracy": scores, "folds": k}
+    return {"chosen": dict(candidates[int(np.argmax(scores))]), "cv_accuracy": scores, "folds": k,
+            "ranked": [dict(candidates[i]) for i in np.argsort(-np.asarray(scores), kind="stable")]}
 
 
 @torch.no_grad()

@@ -222,3 +222,18 @@ def test_a_retrain_for_snapshots_keeps_cached_weights_that_it_does_not_reproduce
     assert not hit and float(enc.weight.detach()[0, 0]) == 4.0 and set(info["snapshots"]) == {"1"}
     old = torch.load(tmp_path / f"{info['key']}.before-retrain.pt")
     assert float(old["weight"][0, 0]) == 3.0  # the records made with it can still be traced
+
+
+def test_a_final_finetune_that_diverges_gives_way_to_the_next_candidate(toy_scene, tmp_path, monkeypatch):
+    import hsinb.experiments.method_a as method_a
+
+    monkeypatch.setenv("HSINB_ENCODER_CACHE", str(tmp_path / "enc"))
+    monkeypatch.setenv("CI", "1")
+    bad, good = {"encoder_lr_scale": 1e12, "freeze_bn": True}, {"encoder_lr_scale": 0.1, "freeze_bn": False}
+    monkeypatch.setattr(method_a, "select_finetune", lambda *a, **k: {"chosen": bad, "ranked": [bad, good]})
+    cfg = MethodAConfig(model="1d", width=8, feature_dim=8, projector_dim=16, pretrain_epochs=1, pretrain_steps_per_epoch=2,
+                        pretrain_batch=16, classify_epochs=5, baselines=(), protocols=("finetune",), transforms=(),
+                        pairing="neighbour")
+    out = run_method_a(toy_scene, few_shot_split(toy_scene.labels, 5, seed=0), cfg, seed=0)
+    assert out["finetune"]["diverged"] == [bad] and out["finetune"]["used"] == good
+    assert not any(torch.isnan(p).any() for p in out["models"]["finetune"].parameters())

@@ -37,3 +37,19 @@ def test_selection_uses_the_labels_only_and_falls_back_with_too_few():
     assert out["chosen"] == dict(FINETUNE_CANDIDATES[max(range(4), key=lambda i: (out["cv_accuracy"][i], -i))])
     one_each = select_finetune(enc, x[::6], y[::6], n_classes=3, seed=0, epochs=1)
     assert one_each == {"chosen": dict(FINETUNE_CANDIDATES[0]), "cv_accuracy": None, "folds": 0}
+
+
+def test_a_diverging_candidate_scores_zero_and_ranks_last():
+    import torch
+
+    from hsinb.models import build_encoder
+    from hsinb.training.classify import diverged, select_finetune
+
+    assert diverged({"loss": [1.0, float("nan")]}) and not diverged({"loss": [1.0, 0.5]})
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.randn(18, 6, generator=g), torch.arange(3).repeat(6)
+    x[y == 1] += 3.0
+    enc = build_encoder("resnet1d", 6, width=4, feature_dim=4)
+    good, bad = {"encoder_lr_scale": 0.1, "freeze_bn": False}, {"encoder_lr_scale": 1e12, "freeze_bn": True}
+    out = select_finetune(enc, x, y, n_classes=3, candidates=(bad, good), epochs=5, lr=0.05, batch_size=8)
+    assert out["cv_accuracy"][0] == 0.0 and out["ranked"][-1] == bad
