@@ -285,14 +285,14 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
                 out["finetune"] = {"finetune": "fixed", "chosen": settings}
             # a final fit that diverges (NaN loss on the training labels) gives way to the next
             # candidate by cross-validation score: chosen on the training labels only
-            for settings in (out["finetune"].get("ranked") or [settings]):
+            for tried in (out["finetune"].get("ranked") or [settings]):
                 seed_everything(seed)
                 model, hist = fit_finetune(copy.deepcopy(encoder), None, data.x_train, data.y_train,
-                                           lr=cfg.classify_lr, generator=torch_generator(seed), **settings, **common)
+                                           lr=cfg.classify_lr, generator=torch_generator(seed), **tried, **common)
                 if not diverged(hist):
                     break
-                out["finetune"].setdefault("diverged", []).append(settings)
-            out["finetune"]["used"] = settings
+                out["finetune"].setdefault("diverged", []).append(tried)
+            out["finetune"]["used"] = tried
             out["models"]["finetune"], out["histories"]["finetune"] = model, hist
     for name, model in out["models"].items():
         out["metrics"][name] = evaluate(model, data, "test", max_pixels=cfg.eval_pixels, seed=seed,
