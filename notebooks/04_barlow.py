@@ -38,7 +38,8 @@
 # **BT + Lin** trains a linear classifier on the frozen features, **BT + Tune** finetunes
 # encoder and classifier together, and **Supervised** trains the same network from
 # scratch. Pre-training does not depend on $K$: the encoder is cached and reused across
-# $K$ and protocols. Two more probes: **BT + Lin + spectrum** puts the centre pixel's own
+# $K$ and protocols. Two more probes, when `protocols` names `linear_spectrum`:
+# **BT + Lin + spectrum** puts the centre pixel's own
 # spectrum beside the frozen features (for mixed pixels, see below), and **BT + Lin,
 # features chosen by CV** takes whichever of the two probes scores higher in
 # cross-validation on the $K$ labels. `split="blocks"` draws the $K$ labels from tiles kept
@@ -154,8 +155,9 @@ fig = plots.classification_maps(data, maps, only_labelled=not full,
 # run's record keeps each protocol's test accuracy by the share of the window that has the
 # pixel's own label (and, on scenes with abundances such as Samson, by the pixel's largest
 # abundance), and how well the frozen features predict the centre spectrum, the window's
-# mean, and the centre's departure from that mean. A protocol that "labels the
-# neighbourhood" loses on the first column, where the spectrum classifiers do not.
+# mean, and the centre's departure from that mean (the share counts the window's labelled
+# pixels). A protocol that "labels the neighbourhood" loses more on the first column than
+# the spectrum classifiers do.
 
 # %%
 from IPython.display import display
@@ -169,12 +171,12 @@ display(mixed_pixels.retention_table([out.record]).round(3))
 # ## What the records show
 #
 # One run is one seed: it illustrates, it does not decide. The verdicts below are computed
-# from the committed records of the full grids (paper A's budget when its records exist,
+# from the records of the full grids under `results/runs` (paper A's budget when its records exist,
 # else the reduced-budget re-run): each pre-trained protocol against the supervised CNN and
-# against the best spectral baseline of the same records, **paired by seed**, per cube,
-# model, split and $K$; a verdict needs $p < 0.05$ in a paired t-test. Paper A reports that
-# BT + Lin and BT + Tune beat the supervised network by 10–25 OA points at $K = 5$ on PaviaU
-# and Houston.
+# against the best spectral baseline of the same records, **paired by seed**, pooled over
+# $K$ (one test per cube, model and split) and per $K$; a verdict needs $p < 0.05$ in a
+# paired t-test. Paper A reports BT + Lin and BT + Tune above its supervised network at
+# every $K$ on PaviaU and Houston (its Tables 1–2, `results/paper/`).
 
 # %%
 from hsinb.analysis import method_a_checks

@@ -164,9 +164,11 @@ def choose_transform_set(runs, metric: str = "linear_OA") -> tuple[str, str]:
                   f"{len(passed)} sets that pass among {len(vs_none)}")
 
 
-def write_transform_choice(*, records: str, out: str, command: str = "") -> list[str]:
+def write_transform_choice(*, records: str, out: str, probe_note: str = "", command: str = "") -> list[str]:
     """``<out>.md``: the transform set :func:`choose_transform_set` picks from the pair-matrix
-    records under ``records`` (validation data), why, and the paired gains of every set."""
+    records under ``records`` (validation data), why, and the paired gains of every set;
+    ``probe_note`` says how those records probed (records made before ``probe`` was a
+    parameter do not say it themselves)."""
     from pathlib import Path
 
     from ..records import atomic_write_text
@@ -187,9 +189,10 @@ def write_transform_choice(*, records: str, out: str, command: str = "") -> list
                      + (": within the two standard errors, so the choice is a best guess among close sets, not a "
                         "clear winner." if close else "."))
     text = (f"# Method A's 2-D transform set, chosen on validation data\n\nChosen: **{chosen}**. {why}. Chosen on "
-            f"the pair-matrix records of a stand-in ({budget}), never on a real cube's test pixels. The {len(drops)} "
-            f"sets that hold band_drop change the probe's OA by {drops['mean'].min():+.1f} to {drops['mean'].max():+.1f} "
-            "points against no augmentation." + runner_up + "\n\n" + to_markdown(vs_none) + "\n")
+            f"the pair-matrix records of a stand-in ({budget}{'; ' + probe_note if probe_note else ''}), never on a real "
+            f"cube's test pixels. The {len(drops)} sets that hold band_drop are {-drops['mean'].max():.1f} to "
+            f"{-drops['mean'].min():.1f} points below no augmentation on average ({int(drops['beyond_t95'].sum())} of "
+            "them beyond the paired screen one by one)." + runner_up + "\n\n" + to_markdown(vs_none) + "\n")
     if command:
         text += f"\nProduced by: `{command}`\n"
     return [str(atomic_write_text(Path(out).with_suffix(".md"), text))]
