@@ -12,6 +12,9 @@ The schema (every path is relative to the results folder, ``results/`` of the ch
     task = "hsinb.experiments.method_a:method_a_task"
     notebook = "04_barlow.ipynb"        # optional twin, run with `hsinb run NAME --notebook`
     memory_gb = 3.0                     # optional: memory of one run (caps the default workers)
+    order_by = ["seed"]                 # optional: run every grid's combinations of one seed before the next
+                                        # (a stable sort: file order within; e.g. so that all runs sharing a
+                                        # cached encoder finish in one session)
     recorded_before = { probe = "sgd" } # optional: the value of a parameter in records made before it existed
 
     [[grids]]                           # one or more
@@ -73,7 +76,8 @@ from .grid import GridReport, Planned, RecordedIndex, check_parameters, plan_fol
 DECLARED = Path(__file__).resolve().parent.parent / "experiments" / "declared"
 NOTEBOOKS = REPO_ROOT / "notebooks"
 PATH_ARGS = ("records", "out", "paper", "baselines", "figures_dir", "runs_dir", "tables_dir")
-TOP_KEYS = {"description", "task", "notebook", "memory_gb", "recorded_before", "grids", "tables", "steps", "summary"}
+TOP_KEYS = {"description", "task", "notebook", "memory_gb", "recorded_before", "order_by", "grids", "tables", "steps",
+            "summary"}
 
 
 def default_results() -> Path:
@@ -104,6 +108,7 @@ class Experiment:
     memory_gb: float | None = None
     recorded_before: dict[str, Any] = field(default_factory=dict)
     summary: list[dict[str, Any]] = field(default_factory=list)
+    order_by: list[str] = field(default_factory=list)
     path: Path | None = None
 
     def target(self, *, notebook: bool = False) -> str:
@@ -128,6 +133,11 @@ class Experiment:
                     continue
                 out = results / _fill(grid["out"], combo)
                 planned += plan_folder(target, {}, out, fixed=combo)
+        if self.order_by:  # stable: the file's order within each group
+            missing = [k for k in self.order_by if any(k not in p.params for p in planned)]
+            if missing:
+                raise InvalidParameterError(f"{self.name}: order_by names {missing}, which some grid does not set")
+            planned.sort(key=lambda p: tuple(_norm_key(p.params[k]) for k in self.order_by))
         return planned
 
     def status(self, results: Path) -> dict[str, int]:
@@ -150,6 +160,11 @@ def _check_keys(where: str, block: dict[str, Any], allowed: set[str]) -> None:
     unknown = sorted(set(block) - allowed)
     if unknown:
         raise InvalidParameterError(f"{where}: unknown keys {unknown}; allowed: {sorted(allowed)}")
+
+
+def _norm_key(value: Any) -> tuple[int, Any]:
+    """A sort key that orders numbers as numbers and everything else as text."""
+    return (0, value) if isinstance(value, (int, float)) else (1, str(value))
 
 
 def load_experiment(name_or_path: str | os.PathLike) -> Experiment:
@@ -182,7 +197,8 @@ def load_experiment(name_or_path: str | os.PathLike) -> Experiment:
     return Experiment(name=path.stem, description=spec.get("description", ""), task=spec["task"],
                       grids=spec["grids"], tables=spec.get("tables", []), steps=spec.get("steps", []),
                       notebook=spec.get("notebook"), memory_gb=spec.get("memory_gb"),
-                      recorded_before=spec.get("recorded_before", {}), summary=spec.get("summary", []), path=path)
+                      recorded_before=spec.get("recorded_before", {}), summary=spec.get("summary", []),
+                      order_by=list(spec.get("order_by", [])), path=path)
 
 
 def list_names() -> list[str]:

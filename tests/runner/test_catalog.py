@@ -33,7 +33,7 @@ def test_each_declared_experiment_loads_and_its_task_takes_its_parameters(name):
 
 
 @pytest.mark.parametrize("name, planned", [("C1-C4", 200), ("C_baselines", 78), ("C_sweep_synthetic-c-val", 24),
-                                           ("A_pair_matrix_paviaU-sim", 230)])
+                                           ("A_pair_matrix_paviaU-sim", 230), ("A_real", 180)])
 def test_the_committed_records_are_recognised_as_done(name, planned):
     """The records the Makefile grids made are the declared experiments' records: none reruns."""
     status = load_experiment(name).status(default_results())
@@ -46,6 +46,18 @@ def test_paths_and_titles_take_the_parameters_values():
     assert folders == {f"A_real_{s}_{m}" for s in ("salinas_a", "indian_pines_subset", "samson") for m in ("2d", "1d")}
     only = exp.plan(default_results(), only={"scene": "samson", "K": 5})
     assert len(only) == 10 and all(p.params["scene"] == "samson" and p.params["K"] == 5 for p in only)
+
+
+def test_order_by_runs_every_grid_of_one_seed_before_the_next():
+    """A_paper_real: the runs that share a (non-committed) cached encoder finish together, and
+    each seed starts with the K = 5 runs that pre-train its six encoders."""
+    planned = load_experiment("A_paper_real").plan(default_results())
+    seeds = [p.params["seed"] for p in planned]
+    assert seeds == sorted(seeds) and len(planned) == 240
+    first = planned[:6]
+    assert {(p.params["model"], p.params["scene"]) for p in first} == {
+        (m, s) for m in ("2d", "1d") for s in ("samson", "salinas_a", "indian_pines_subset")}
+    assert all(p.params["K"] == 5 and p.params["checkpoint_epochs"] for p in first)
 
 
 def test_a_typo_in_a_name_or_a_spec_is_refused_clearly(tmp_path):
