@@ -18,10 +18,10 @@ def test_update_readme_from_results(tmp_path):
     (res / "calibration" / "x-sim.json").write_text(json.dumps({"metrics": metrics}))
     (res / "bench" / "b.md").write_text("## bench b\n\n42 things/s")
     readme = tmp_path / "README.md"
-    readme.write_text(f"intro\n{START}\nold\n{END}\noutro\n")
+    readme.write_text(f"intro\n{START}\nSTALE-BLOCK-7f3a\n{END}\noutro\n")
     update_readme(readme, res)
     text = readme.read_text()
-    assert "old" not in text and text.startswith("intro") and text.endswith("outro\n")
+    assert "STALE-BLOCK-7f3a" not in text and text.startswith("intro") and text.endswith("outro\n")
     assert "| experiment | headline" in text  # the summary table
     full = (res / "README.md").read_text()  # the full block: calibration and benchmarks
     assert "| x-sim | 75.0 | 1.5, interpolated | 74.0 ± 2.0 (near target) | 1: 80.0, 2: 70.0 |" in full
