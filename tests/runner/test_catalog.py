@@ -33,7 +33,8 @@ def test_each_declared_experiment_loads_and_its_task_takes_its_parameters(name):
 
 
 @pytest.mark.parametrize("name, planned", [("C1-C4", 200), ("C_baselines", 78), ("C_sweep_synthetic-c-val", 24),
-                                           ("A_pair_matrix_paviaU-sim", 230), ("A_real", 180)])
+                                           ("A_pair_matrix_paviaU-sim", 230), ("A_real", 180),
+                                           ("A1_paviaU-sim", 30)])
 def test_the_committed_records_are_recognised_as_done(name, planned):
     """The records the Makefile grids made are the declared experiments' records: none reruns."""
     status = load_experiment(name).status(default_results())
