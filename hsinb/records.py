@@ -18,7 +18,7 @@ import platform
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +153,18 @@ def iter_records(folder: str | os.PathLike) -> Iterator[tuple[Path, dict[str, An
         if p.name.startswith("."):
             continue
         yield p, read_record(p)
+
+
+def record_folders(records: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
+    """One records folder or several (a step over every cube's grid), as the list of those
+    that exist: a grid not run yet is skipped, not an error."""
+    folders = [records] if isinstance(records, (str, os.PathLike)) else list(records)
+    return [Path(f) for f in folders if Path(f).is_dir()]
+
+
+def records_in(records: str | os.PathLike | Iterable[str | os.PathLike]) -> list[dict[str, Any]]:
+    """Every record under one or several folders (:func:`record_folders`, :func:`iter_records`)."""
+    return [rec for folder in record_folders(records) for _, rec in iter_records(folder)]
 
 
 #: training + validation pixels up to which a record lists their ids (few-shot splits: always)

@@ -105,12 +105,10 @@ def write_budget_curve(*, records: str | os.PathLike | Sequence[str | os.PathLik
 
     from ..plots.save import save_figures
     from ..plots.training_plots import budget_curve_figure
-    from ..records import atomic_write_text, iter_records
+    from ..records import atomic_write_text, records_in
     from ..tables import to_markdown
 
-    folders = [records] if isinstance(records, (str, os.PathLike)) else list(records)
-    recs = [rec for f in folders if Path(f).is_dir() for _, rec in iter_records(f)]
-    table = curve_table(curve_points(recs))
+    table = curve_table(curve_points(records_in(records)))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     written = [atomic_write_text(out.with_suffix(".csv"), table.to_csv(index=False))]

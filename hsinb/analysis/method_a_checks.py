@@ -302,11 +302,10 @@ def write_verdicts(*, records: str | os.PathLike | Sequence[str | os.PathLike], 
     values) to ``<out>.md``; returns the file. A folder without records yet is skipped."""
     from pathlib import Path
 
-    from ..records import atomic_write_text
+    from ..records import atomic_write_text, record_folders
     from ..tables import collect, select
 
-    folders = [records] if isinstance(records, (str, os.PathLike)) else list(records)
-    frames = [collect(f) for f in folders if Path(f).is_dir()]
+    frames = [collect(f) for f in record_folders(records)]
     frames = [f for f in frames if len(f)]
     runs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if where and len(runs):

@@ -167,14 +167,12 @@ def write_mixed_pixel_report(*, records, out, title: str = "", command: str = ""
     """Accuracy by window label agreement and by purity (when the scene has abundances), and
     the spectrum retention of the encoders, over the records of one or more folders, to
     ``<out>.md``; returns the file."""
-    import os
     from pathlib import Path
 
-    from ..records import atomic_write_text, iter_records
+    from ..records import atomic_write_text, records_in
     from ..tables import to_markdown
 
-    folders = [records] if isinstance(records, (str, os.PathLike)) else list(records)
-    recs = [rec for f in folders if Path(f).is_dir() for _, rec in iter_records(f)]
+    recs = records_in(records)
     agree, pure, keep = bins_table(recs, "agreement"), bins_table(recs, "purity"), retention_table(recs)
     text = f"# {title}\n\n" if title else ""
     if agree.empty:
