@@ -30,6 +30,7 @@ __all__ = [
     "select_finetune",
     "diverged",
     "FINETUNE_CANDIDATES",
+    "SINGLE_SPLIT_FROM",
     "encode",
 ]
 
@@ -146,25 +147,36 @@ def diverged(history: dict[str, list[float]]) -> bool:
 FINETUNE_CANDIDATES = tuple({"encoder_lr_scale": s, "freeze_bn": f} for s in (0.1, 1.0) for f in (True, False))
 
 
+#: with at least this many training labels in every class, finetune settings are chosen on one
+#: stratified split (a third held out) instead of k folds: hundreds of validation pixels per
+#: class already, at a third of the cost (the official maps' thousands of labels)
+SINGLE_SPLIT_FROM = 50
+
+
 def select_finetune(encoder: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor, *, n_classes: int,
-                    seed: int = 0, candidates=FINETUNE_CANDIDATES, folds: int = 3, **fit) -> dict:
+                    seed: int = 0, candidates=FINETUNE_CANDIDATES, folds: int = 3,
+                    single_split_from: int | None = SINGLE_SPLIT_FROM, **fit) -> dict:
     """Choose finetune settings on the training labels only: stratified ``folds``-fold
-    cross-validation (fewer folds when a class has fewer samples) of :func:`fit_finetune`
+    cross-validation (fewer folds when a class has fewer samples; one split holding out a
+    third when every class has ``single_split_from`` samples or more) of :func:`fit_finetune`
     from copies of ``encoder`` for each of ``candidates`` (a fold whose fit diverges scores 0);
     ties go to the first listed.
     ``fit`` are the other settings of :func:`fit_finetune`. Returns ``{"chosen": candidate,
-    "cv_accuracy": [mean accuracy per candidate], "folds": k}``; with fewer than 2 samples
-    in some class, the first candidate and no CV."""
+    "cv_accuracy": [mean accuracy per candidate], "folds": k}`` (``folds`` 1: the one split);
+    with fewer than 2 samples in some class, the first candidate and no CV."""
     import copy
 
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
 
     y = _check_xy(x_train, y_train).cpu().numpy()
-    k = min(folds, int(np.bincount(y).min()) if y.size else 0)
+    smallest = int(np.bincount(y).min()) if y.size else 0
+    k = min(folds, smallest)
     if k < 2:
         return {"chosen": dict(candidates[0]), "cv_accuracy": None, "folds": 0}
     splits = list(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y))
+    if single_split_from is not None and smallest >= single_split_from:
+        splits, k = splits[:1], 1  # one of the k folds held out (a third with k = 3)
     scores = []
     for cand in candidates:
         acc = []

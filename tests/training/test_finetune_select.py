@@ -53,3 +53,26 @@ def test_a_diverging_candidate_scores_zero_and_ranks_last():
     good, bad = {"encoder_lr_scale": 0.1, "freeze_bn": False}, {"encoder_lr_scale": 1e12, "freeze_bn": True}
     out = select_finetune(enc, x, y, n_classes=3, candidates=(bad, good), epochs=5, lr=0.05, batch_size=8)
     assert out["cv_accuracy"][0] == 0.0 and out["ranked"][-1] == bad
+
+
+def test_abundant_labels_choose_on_one_held_out_third(monkeypatch):
+    """Every class with >= single_split_from labels: one fit per candidate on two thirds,
+    scored on the other third (a few labels per class keep k-fold cross-validation)."""
+    from hsinb.training import classify
+
+    sizes = []
+    real = classify.fit_finetune
+
+    def counted(encoder, head, x, y, **kw):
+        sizes.append(len(y))
+        return real(encoder, head, x, y, **kw)
+
+    monkeypatch.setattr(classify, "fit_finetune", counted)
+    x, y = _data(n_per=12)
+    torch.manual_seed(0)
+    enc = ResNet2d(8, width=8, feature_dim=8)
+    out = classify.select_finetune(enc, x, y, n_classes=3, epochs=1, batch_size=8, single_split_from=12)
+    assert out["folds"] == 1 and sizes == [24] * len(FINETUNE_CANDIDATES)
+    sizes.clear()
+    out = classify.select_finetune(enc, x, y, n_classes=3, epochs=1, batch_size=8, single_split_from=13)
+    assert out["folds"] == 3 and len(sizes) == 3 * len(FINETUNE_CANDIDATES)
