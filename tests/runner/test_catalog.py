@@ -49,16 +49,19 @@ def test_paths_and_titles_take_the_parameters_values():
     assert len(only) == 10 and all(p.params["scene"] == "samson" and p.params["K"] == 5 for p in only)
 
 
-def test_order_by_runs_every_grid_of_one_seed_before_the_next():
-    """A_paper_real: the runs that share a (non-committed) cached encoder finish together, and
-    each seed starts with the K = 5 runs that pre-train its six encoders."""
+def test_order_by_runs_every_grid_of_one_cube_and_seed_before_the_next():
+    """A_paper_real: the runs that share a (non-committed) cached encoder finish together
+    (one cube and seed at a time), each starting with the two K = 5 runs that pre-train its
+    2-D and 1-D encoders, then every 1-D run (so the second worker never waits on the 2-D lock)."""
     planned = load_experiment("A_paper_real").plan(default_results())
-    seeds = [p.params["seed"] for p in planned]
-    assert seeds == sorted(seeds) and len(planned) == 240
-    first = planned[:6]
-    assert {(p.params["model"], p.params["scene"]) for p in first} == {
-        (m, s) for m in ("2d", "1d") for s in ("samson", "salinas_a", "indian_pines_subset")}
-    assert all(p.params["K"] == 5 and p.params["checkpoint_epochs"] for p in first)
+    groups = [(p.params["seed"], p.params["scene"]) for p in planned]
+    assert len(planned) == 240 and groups == sorted(groups)
+    assert len({g for g in groups}) == 15 and groups.count(groups[0]) == 16
+    first = planned[:16]
+    assert [(p.params["model"], p.params["K"]) for p in first[:2]] == [("2d", 5), ("1d", 5)]
+    assert all(p.params["checkpoint_epochs"] and p.params["split"] == "random" for p in first[:2])
+    models = [p.params["model"] for p in first[1:]]
+    assert models == ["1d"] * 8 + ["2d"] * 7
 
 
 def test_a_typo_in_a_name_or_a_spec_is_refused_clearly(tmp_path):
