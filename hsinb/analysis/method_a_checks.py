@@ -38,7 +38,7 @@ def _fmt(d: dict) -> str:
 
 
 def _prepare(runs: pd.DataFrame, cells: Sequence[str]) -> pd.DataFrame:
-    """``runs`` with ``split`` filled in (records before it: random), after checking the
+    """``runs`` with ``split`` filled in (records before it: random; K = 0: "official map"), after checking the
     columns, and with one row per (cell, seed): two records of one cell and seed that
     disagree are an error that names the parameters telling them apart."""
     runs = runs.copy()
@@ -46,6 +46,8 @@ def _prepare(runs: pd.DataFrame, cells: Sequence[str]) -> pd.DataFrame:
         runs["split"] = runs["split"].fillna("random")
     elif "split" in cells:
         runs["split"] = "random"
+    if "split" in runs.columns and "K" in runs.columns:  # K = 0 is the official training map
+        runs.loc[runs["K"] == 0, "split"] = "official map"
     for col in (*cells, "seed"):
         if col not in runs.columns:
             raise UnknownParameterError(f"the records have no column {col!r}; columns: {list(runs.columns)}")

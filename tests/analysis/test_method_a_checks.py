@@ -52,6 +52,12 @@ def test_records_before_the_split_parameter_count_as_random_pixels():
     assert set(table["split"]) == {"random"}
 
 
+def test_k_zero_is_named_the_official_map_not_random_pixels():
+    runs = _runs(2.0)
+    runs["K"] = 0
+    assert set(paired_verdicts(runs)["split"]) == {"official map"}
+
+
 def test_a_wide_spread_shared_by_every_method_is_put_down_to_the_split():
     spread = spread_causes(_runs(0.5, hard_seed=2))
     assert len(spread) == 2 and set(spread["lowest seed"]) == {2}
