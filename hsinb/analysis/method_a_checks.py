@@ -25,10 +25,13 @@ __all__ = ["CELLS", "METHODS", "WIDE_SPREAD", "VERDICT_SOURCES", "spread_causes"
 
 #: what makes a cell of method A's verdicts (a record without ``split`` predates it: random)
 CELLS = ("scene", "model", "split", "K")
-#: the pre-trained protocols judged, and their names in the tables ("post hoc": added after the
-#: reduced-budget Samson records' test pixels showed where 2-D protocols lose, so exploratory)
+#: the pre-trained protocols judged, and their names in the tables ("post hoc": added after
+#: looking at test pixels, so exploratory: linear_spectrum after the reduced-budget Samson
+#: records showed where 2-D protocols lose; finetune_lpft after paper-budget 1-D finetunes ended
+#: below their own linear probe)
 METHODS = {"linear": "BT + Lin", "linear_spectrum": "BT + Lin + spectrum (post hoc)",
-           "linear_select": "BT + Lin, features chosen by CV", "finetune": "BT + Tune"}
+           "linear_select": "BT + Lin, features chosen by CV", "finetune": "BT + Tune",
+           "finetune_lpft": "BT + LP-FT (post hoc)"}
 #: the spectral baselines a record may hold
 BASELINES = ("svm", "logreg")
 

@@ -106,7 +106,7 @@ def spectrum_retention(features: np.ndarray, targets: dict[str, np.ndarray], *, 
 
 #: names of the protocols in the report
 PROTOCOL_NAMES = {"supervised": "supervised CNN", "linear": "BT + Lin", "linear_spectrum": "BT + Lin + spectrum",
-                  "finetune": "BT + Tune", "svm": "SVM (spectrum)", "logreg": "logistic regression (spectrum)"}
+                  "finetune": "BT + Tune", "finetune_lpft": "BT + LP-FT", "svm": "SVM (spectrum)", "logreg": "logistic regression (spectrum)"}
 
 
 def bins_table(records, by: str = "agreement"):

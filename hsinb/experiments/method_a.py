@@ -21,8 +21,10 @@ from ..runtime import pick_device, seed_everything, torch_generator
 from ..scenes.scene import Scene
 from ..splits import Split
 from ..training.classify import (
+    FINETUNE_CANDIDATES,
+    LPFT_CANDIDATES,
     diverged,
-    fit_finetune,
+    fit_finetune_candidate,
     fit_linear_probe,
     fit_supervised,
     select_finetune,
@@ -38,8 +40,10 @@ from .params import make_task, parameter_defaults, record_params, with_quick
 PROTOCOLS = ("supervised", "linear", "finetune")
 #: every protocol a run may ask for: the default three, and "linear_spectrum", the linear probe
 #: on the frozen features with the centre pixel's own spectrum beside them
-#: (:class:`~hsinb.models.WithCentreSpectrum`; for mixed-pixel scenes)
-ALL_PROTOCOLS = (*PROTOCOLS, "linear_spectrum")
+#: (:class:`~hsinb.models.WithCentreSpectrum`; for mixed-pixel scenes),
+#: and "finetune_lpft", the finetune whose head starts from the linear probe (LP-FT; added after
+#: the paper-budget 1-D finetunes ended below their own probe, so exploratory)
+ALL_PROTOCOLS = (*PROTOCOLS, "linear_spectrum", "finetune_lpft")
 #: linear probes: L2 logistic regression on standardised frozen features with C by stratified
 #: cross-validation on the K labels (the care the spectral logistic regression gets), or the
 #: SGD-trained linear layer on raw frozen features that the tables before issue 17 used
@@ -200,6 +204,33 @@ def select_probe(result: dict[str, Any]) -> dict[str, Any]:
     return {**result["metrics"][name], "chosen": name}
 
 
+def _finetune(encoder: torch.nn.Module, data: FewShotData, cfg: MethodAConfig, seed: int, common: dict,
+              candidates) -> tuple[dict, torch.nn.Module, dict]:
+    """Finetune a copy of ``encoder`` with the setting chosen among ``candidates`` by
+    cross-validation on the training labels (None: the fixed setting, encoder at 0.1x, batch
+    norm re-estimated): ``(what was chosen and used, model, history)``. A final fit that
+    diverges (NaN loss on the training labels) gives way to the next candidate by CV score."""
+    settings = {"encoder_lr_scale": 0.1, "freeze_bn": False}
+    if candidates is not None:
+        fit = {k: v for k, v in common.items() if k != "n_classes"}
+        chosen = select_finetune(encoder, data.x_train, data.y_train, n_classes=data.n_classes, seed=seed,
+                                 candidates=candidates, lr=cfg.classify_lr, **fit)
+        settings, record = chosen["chosen"], {"finetune": "cv", **chosen}
+    else:
+        record = {"finetune": "fixed", "chosen": settings}
+    fit = {k: v for k, v in common.items() if k != "n_classes"}
+    for tried in (record.get("ranked") or [settings]):
+        seed_everything(seed)
+        model, hist = fit_finetune_candidate(copy.deepcopy(encoder), data.x_train, data.y_train, candidate=tried,
+                                             n_classes=data.n_classes, seed=seed, lr=cfg.classify_lr,
+                                             generator=torch_generator(seed), **fit)
+        if not diverged(hist):
+            break
+        record.setdefault("diverged", []).append(tried)
+    record["used"] = tried
+    return record, model, hist
+
+
 def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, device=None,
                  progress: bool = True) -> dict[str, Any]:
     """Train and evaluate every configured protocol on ``split``.
@@ -213,7 +244,7 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
     device = pick_device(device)
     data: FewShotData = prepare_fewshot(scene, split, cfg.model, cfg.patch, device)
     out: dict[str, Any] = {"metrics": {}, "histories": {}, "models": {}, "data": data, "pretrain": None,
-                           "probe": None, "probe_spectrum": None, "finetune": None, "budget_curve": None,
+                           "probe": None, "probe_spectrum": None, "finetune": None, "finetune_lpft": None, "budget_curve": None,
                            "supervised_diverged": None}
     common = dict(epochs=cfg.classify_epochs, batch_size=cfg.classify_batch, n_classes=scene.n_classes,
                   device=device, progress=False)
@@ -223,7 +254,7 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
                                      lr=cfg.classify_lr, generator=torch_generator(seed), **common)
         out["models"]["supervised"], out["histories"]["supervised"] = model, hist
         out["supervised_diverged"] = diverged(hist)
-    if {"linear", "linear_spectrum", "finetune"} & set(cfg.protocols):
+    if {"linear", "linear_spectrum", "finetune", "finetune_lpft"} & set(cfg.protocols):
         encoder, info, hit = pretrain(scene, cfg, seed, device, progress)
         out["pretrain"] = {**info, "from_cache": hit, "effective_rank": feature_rank(encoder, data, seed)}
         if "linear" in cfg.protocols:
@@ -237,26 +268,11 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
             both = WithCentreSpectrum(encoder, scene.n_bands)
             out["models"]["linear_spectrum"], out["probe_spectrum"], _ = _probe(both, data, cfg, seed, common)
         if "finetune" in cfg.protocols:
-            settings = {"encoder_lr_scale": 0.1, "freeze_bn": False}
-            if cfg.finetune == "cv":
-                fit = {k: v for k, v in common.items() if k != "n_classes"}
-                chosen = select_finetune(encoder, data.x_train, data.y_train, n_classes=scene.n_classes, seed=seed,
-                                         lr=cfg.classify_lr, **fit)
-                settings = chosen["chosen"]
-                out["finetune"] = {"finetune": "cv", **chosen}
-            else:
-                out["finetune"] = {"finetune": "fixed", "chosen": settings}
-            # a final fit that diverges (NaN loss on the training labels) gives way to the next
-            # candidate by cross-validation score: chosen on the training labels only
-            for tried in (out["finetune"].get("ranked") or [settings]):
-                seed_everything(seed)
-                model, hist = fit_finetune(copy.deepcopy(encoder), None, data.x_train, data.y_train,
-                                           lr=cfg.classify_lr, generator=torch_generator(seed), **tried, **common)
-                if not diverged(hist):
-                    break
-                out["finetune"].setdefault("diverged", []).append(tried)
-            out["finetune"]["used"] = tried
-            out["models"]["finetune"], out["histories"]["finetune"] = model, hist
+            out["finetune"], out["models"]["finetune"], out["histories"]["finetune"] = _finetune(
+                encoder, data, cfg, seed, common, FINETUNE_CANDIDATES if cfg.finetune == "cv" else None)
+        if "finetune_lpft" in cfg.protocols:
+            out["finetune_lpft"], out["models"]["finetune_lpft"], out["histories"]["finetune_lpft"] = _finetune(
+                encoder, data, cfg, seed, common, LPFT_CANDIDATES)
     for name, model in out["models"].items():
         out["metrics"][name] = evaluate(model, data, "test", max_pixels=cfg.eval_pixels, seed=seed,
                                         keep_predictions=True)
@@ -488,7 +504,8 @@ def run(params: MethodAParams, *, device=None, progress: bool = True) -> MethodA
                              "probe_spectrum": result["probe_spectrum"],
                              "probe_selected": metrics.get("linear_select", {}).get("chosen"),
                              "supervised_diverged": result["supervised_diverged"],
-                             "finetune": result["finetune"], "pretrain": pretrain_summary(result["pretrain"]), "budget": budget,
+                             "finetune": result["finetune"], "finetune_lpft": result["finetune_lpft"],
+                             "pretrain": pretrain_summary(result["pretrain"]), "budget": budget,
                              "budget_curve": result["budget_curve"],
                              "mixed_pixels": mixed_pixel_summary(result, size=params.patch, seed=params.seed),
                              "scene_file": file_provenance(data)})

@@ -13,6 +13,8 @@ lists ``"loss"`` (mean training cross-entropy) and ``"train_acc"``.
 
 from __future__ import annotations
 
+import copy
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -30,6 +32,8 @@ __all__ = [
     "select_finetune",
     "diverged",
     "FINETUNE_CANDIDATES",
+    "LPFT_CANDIDATES",
+    "fit_finetune_candidate",
     "SINGLE_SPLIT_FROM",
     "encode",
 ]
@@ -145,6 +149,29 @@ def diverged(history: dict[str, list[float]]) -> bool:
 
 #: finetune settings chosen among by cross-validation on the training labels
 FINETUNE_CANDIDATES = tuple({"encoder_lr_scale": s, "freeze_bn": f} for s in (0.1, 1.0) for f in (True, False))
+#: LP-FT (linear probe, then finetune): the head starts from the cross-validated logistic
+#: probe on the frozen features (:func:`~hsinb.training.linear.fit_logistic_probe`) instead of
+#: at random, so that early gradients do not come from a random head; the encoder moves slowly
+LPFT_CANDIDATES = tuple({"encoder_lr_scale": s, "freeze_bn": f, "head_init": "probe"}
+                        for s in (0.1, 0.01) for f in (True, False))
+
+
+def fit_finetune_candidate(encoder: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor, *,
+                           candidate: dict, n_classes: int, seed: int = 0, **fit
+                           ) -> tuple[EncoderWithHead, dict[str, list[float]]]:
+    """:func:`fit_finetune` with the settings of one candidate (:data:`FINETUNE_CANDIDATES`,
+    :data:`LPFT_CANDIDATES`): ``head_init="probe"`` starts the head from the logistic probe
+    fitted on these training samples only (its logits equal the probe's); else a random head."""
+    settings = dict(candidate)
+    head = None
+    if settings.pop("head_init", "random") == "probe":
+        from .linear import fit_logistic_probe
+
+        probe, _ = fit_logistic_probe(copy.deepcopy(encoder), x_train, y_train, n_classes=n_classes, seed=seed)
+        head = probe.head
+        with torch.no_grad():  # a class absent from these samples: a very low logit, not -inf (SGD
+            head.bias.nan_to_num_(neginf=-1e4)  # with weight decay would turn -inf into NaN)
+    return fit_finetune(encoder, head, x_train, y_train, n_classes=n_classes, **settings, **fit)
 
 
 #: with at least this many training labels in every class, finetune settings are chosen on one
@@ -164,7 +191,6 @@ def select_finetune(encoder: nn.Module, x_train: torch.Tensor, y_train: torch.Te
     ``fit`` are the other settings of :func:`fit_finetune`. Returns ``{"chosen": candidate,
     "cv_accuracy": [mean accuracy per candidate], "folds": k}`` (``folds`` 1: the one split);
     with fewer than 2 samples in some class, the first candidate and no CV."""
-    import copy
 
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
@@ -183,8 +209,8 @@ def select_finetune(encoder: nn.Module, x_train: torch.Tensor, y_train: torch.Te
         for fold, (tr, va) in enumerate(splits):
             g = torch.Generator().manual_seed(seed * 1000 + fold)
             torch.manual_seed(seed * 1000 + fold)
-            model, hist = fit_finetune(copy.deepcopy(encoder), None, x_train[tr], y_train[tr], n_classes=n_classes,
-                                       generator=g, **cand, **fit)
+            model, hist = fit_finetune_candidate(copy.deepcopy(encoder), x_train[tr], y_train[tr], candidate=cand,
+                                                 n_classes=n_classes, seed=seed, generator=g, **fit)
             # a fold whose fit diverged scores 0, not the share of the class its NaN logits name
             acc.append(0.0 if diverged(hist) else
                        float((predict(model, x_train[va]).cpu() == torch.as_tensor(y[va])).float().mean()))

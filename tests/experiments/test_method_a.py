@@ -157,6 +157,21 @@ def test_batch_task_writes_the_notebook_record(tmp_path, monkeypatch):
     assert sum(b["n"] for b in mixed["bins"]["linear"]["agreement"]) == 500  # every scored test pixel, once
 
 
+def test_lpft_is_a_protocol_of_its_own_chosen_on_the_training_labels(tmp_path, monkeypatch):
+    from hsinb.experiments.method_a import method_a_task
+    from hsinb.training.classify import LPFT_CANDIDATES
+
+    monkeypatch.setenv("HSINB_ENCODER_CACHE", str(tmp_path / "enc"))
+    method_a_task(scene="demo", K=3, seed=0, width=8, transforms="none", protocols="finetune,finetune_lpft",
+                  budget="custom", baselines="", pretrain_epochs=1, pretrain_steps_per_epoch=2, epochs=2,
+                  eval_pixels=300, record_path=str(tmp_path / "run.json"))
+    saved = read_record(tmp_path / "run.json")
+    assert {"finetune_OA", "finetune_lpft_OA"} <= set(saved["metrics"])
+    lpft, tune = saved["extra"]["finetune_lpft"], saved["extra"]["finetune"]
+    assert lpft["used"] in [dict(c) for c in LPFT_CANDIDATES] and "head_init" not in tune["used"]
+    assert len(lpft["cv_accuracy"]) == len(LPFT_CANDIDATES)
+
+
 def test_block_split_keeps_every_training_patch_off_the_test_pixels():
     from scipy.ndimage import binary_dilation
 

@@ -76,3 +76,20 @@ def test_abundant_labels_choose_on_one_held_out_third(monkeypatch):
     sizes.clear()
     out = classify.select_finetune(enc, x, y, n_classes=3, epochs=1, batch_size=8, single_split_from=13)
     assert out["folds"] == 3 and len(sizes) == 3 * len(FINETUNE_CANDIDATES)
+
+
+def test_lpft_head_starts_at_the_probe_trained_on_the_same_samples():
+    """LP-FT: with no finetune epochs the model predicts what the logistic probe fitted on these
+    samples predicts (its head is that probe); the random-head candidate does not."""
+    from hsinb.training.classify import LPFT_CANDIDATES, fit_finetune_candidate, predict
+    from hsinb.training.linear import fit_logistic_probe
+
+    x, y = _data(n_per=8)
+    torch.manual_seed(0)
+    enc = ResNet2d(8, width=8, feature_dim=8)
+    probe, _ = fit_logistic_probe(enc, x, y, n_classes=3, seed=0)
+    start, _ = fit_finetune_candidate(enc, x, y, candidate=LPFT_CANDIDATES[0], n_classes=3, epochs=0)
+    assert torch.allclose(start.head.weight, probe.head.weight) and torch.equal(predict(start, x), predict(probe, x))
+    trained, hist = fit_finetune_candidate(enc, x, y, candidate=LPFT_CANDIDATES[0], n_classes=3, epochs=3, lr=0.05,
+                                           batch_size=8, generator=torch.Generator().manual_seed(0))
+    assert len(hist["loss"]) == 3 and not torch.equal(trained.head.weight, probe.head.weight)
