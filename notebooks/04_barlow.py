@@ -42,7 +42,9 @@
 # **BT + Lin + spectrum** puts the centre pixel's own
 # spectrum beside the frozen features (for mixed pixels, see below), and **BT + Lin,
 # features chosen by CV** takes whichever of the two probes scores higher in
-# cross-validation on the $K$ labels. `split="blocks"` draws the $K$ labels from tiles kept
+# cross-validation on the $K$ labels. `finetune_lpft` (**BT + LP-FT**) finetunes from a head
+# that starts as the linear probe, so that the first gradients into the encoder do not come
+# from a random classifier. `split="blocks"` draws the $K$ labels from tiles kept
 # apart from the test tiles, so that no training patch covers a test pixel.
 
 # %% tags=["parameters"]
@@ -63,7 +65,7 @@ budget = "laptop"  # "laptop" (minutes on 2 CPU cores), "paper" (100 epochs over
 pretrain_epochs = None  # budget "custom" only: pre-training epochs
 pretrain_steps_per_epoch = None  # budget "custom" only: steps per epoch (None: one pass over all pixels)
 epochs = 100  # classifier epochs
-protocols = "supervised,linear,finetune"  # also "linear_spectrum": the probe sees the centre pixel's spectrum too
+protocols = "supervised,linear,finetune"  # also "linear_spectrum" (the probe sees the centre spectrum too), "finetune_lpft"
 baselines = "svm,logreg"
 probe = "logreg_cv"  # linear probe: "logreg_cv" (standardised features, C by CV on the K labels) or "sgd"
 finetune = "cv"  # "cv": encoder learning rate and batch-norm statistics chosen by CV on the K labels; "fixed"
