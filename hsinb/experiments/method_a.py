@@ -211,14 +211,13 @@ def _finetune(encoder: torch.nn.Module, data: FewShotData, cfg: MethodAConfig, s
     norm re-estimated): ``(what was chosen and used, model, history)``. A final fit that
     diverges (NaN loss on the training labels) gives way to the next candidate by CV score."""
     settings = {"encoder_lr_scale": 0.1, "freeze_bn": False}
+    fit = {k: v for k, v in common.items() if k != "n_classes"}
     if candidates is not None:
-        fit = {k: v for k, v in common.items() if k != "n_classes"}
         chosen = select_finetune(encoder, data.x_train, data.y_train, n_classes=data.n_classes, seed=seed,
                                  candidates=candidates, lr=cfg.classify_lr, **fit)
         settings, record = chosen["chosen"], {"finetune": "cv", **chosen}
     else:
         record = {"finetune": "fixed", "chosen": settings}
-    fit = {k: v for k, v in common.items() if k != "n_classes"}
     for tried in (record.get("ranked") or [settings]):
         seed_everything(seed)
         model, hist = fit_finetune_candidate(copy.deepcopy(encoder), data.x_train, data.y_train, candidate=tried,
@@ -270,7 +269,7 @@ def run_method_a(scene: Scene, split: Split, cfg: MethodAConfig, seed: int, devi
         if "finetune" in cfg.protocols:
             out["finetune"], out["models"]["finetune"], out["histories"]["finetune"] = _finetune(
                 encoder, data, cfg, seed, common, FINETUNE_CANDIDATES if cfg.finetune == "cv" else None)
-        if "finetune_lpft" in cfg.protocols:
+        if "finetune_lpft" in cfg.protocols:  # always chosen by CV (``finetune`` sets BT + Tune only)
             out["finetune_lpft"], out["models"]["finetune_lpft"], out["histories"]["finetune_lpft"] = _finetune(
                 encoder, data, cfg, seed, common, LPFT_CANDIDATES)
     for name, model in out["models"].items():

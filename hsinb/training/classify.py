@@ -161,7 +161,9 @@ def fit_finetune_candidate(encoder: nn.Module, x_train: torch.Tensor, y_train: t
                            ) -> tuple[EncoderWithHead, dict[str, list[float]]]:
     """:func:`fit_finetune` with the settings of one candidate (:data:`FINETUNE_CANDIDATES`,
     :data:`LPFT_CANDIDATES`): ``head_init="probe"`` starts the head from the logistic probe
-    fitted on these training samples only (its logits equal the probe's); else a random head."""
+    fitted on these training samples only (its logits equal the probe's at the start when
+    ``freeze_bn``; without it the batch norm normalises by batch statistics, so the start is
+    near the probe, not on it); else a random head."""
     settings = dict(candidate)
     head = None
     if settings.pop("head_init", "random") == "probe":
@@ -185,7 +187,7 @@ def select_finetune(encoder: nn.Module, x_train: torch.Tensor, y_train: torch.Te
                     single_split_from: int | None = SINGLE_SPLIT_FROM, **fit) -> dict:
     """Choose finetune settings on the training labels only: stratified ``folds``-fold
     cross-validation (fewer folds when a class has fewer samples; one split holding out a
-    third when every class has ``single_split_from`` samples or more) of :func:`fit_finetune`
+    third when every class has ``single_split_from`` samples or more) of :func:`fit_finetune_candidate`
     from copies of ``encoder`` for each of ``candidates`` (a fold whose fit diverges scores 0);
     ties go to the first listed.
     ``fit`` are the other settings of :func:`fit_finetune`. Returns ``{"chosen": candidate,
