@@ -34,6 +34,7 @@ __all__ = [
     "FINETUNE_CANDIDATES",
     "LPFT_CANDIDATES",
     "fit_finetune_candidate",
+    "probe_head",
     "SINGLE_SPLIT_FROM",
     "encode",
 ]
@@ -156,24 +157,34 @@ LPFT_CANDIDATES = tuple({"encoder_lr_scale": s, "freeze_bn": f, "head_init": "pr
                         for s in (0.1, 0.01) for f in (True, False))
 
 
+def probe_head(encoder: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor, *, n_classes: int,
+               seed: int = 0) -> LinearClassifier:
+    """The head LP-FT starts from: the logistic probe on ``encoder``'s frozen features of these
+    training samples only, as a linear layer (a class absent from them gets a very low logit,
+    not -inf: SGD with weight decay would turn -inf into NaN)."""
+    from .linear import fit_logistic_probe
+
+    probe, _ = fit_logistic_probe(copy.deepcopy(encoder), x_train, y_train, n_classes=n_classes, seed=seed)
+    with torch.no_grad():
+        probe.head.bias.nan_to_num_(neginf=-1e4)
+    return probe.head
+
+
 def fit_finetune_candidate(encoder: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor, *,
-                           candidate: dict, n_classes: int, seed: int = 0, **fit
-                           ) -> tuple[EncoderWithHead, dict[str, list[float]]]:
+                           candidate: dict, n_classes: int, seed: int = 0, head: nn.Module | None = None,
+                           **fit) -> tuple[EncoderWithHead, dict[str, list[float]]]:
     """:func:`fit_finetune` with the settings of one candidate (:data:`FINETUNE_CANDIDATES`,
     :data:`LPFT_CANDIDATES`): ``head_init="probe"`` starts the head from the logistic probe
-    fitted on these training samples only (its logits equal the probe's at the start when
-    ``freeze_bn``; without it the batch norm normalises by batch statistics, so the start is
-    near the probe, not on it); else a random head."""
+    fitted on these training samples only (:func:`probe_head`, or a copy of ``head`` when the
+    caller already fitted it; its logits equal the probe's at the start when ``freeze_bn``;
+    without it the batch norm normalises by batch statistics, so the start is near the probe,
+    not on it); else a random head."""
     settings = dict(candidate)
-    head = None
+    start = None
     if settings.pop("head_init", "random") == "probe":
-        from .linear import fit_logistic_probe
-
-        probe, _ = fit_logistic_probe(copy.deepcopy(encoder), x_train, y_train, n_classes=n_classes, seed=seed)
-        head = probe.head
-        with torch.no_grad():  # a class absent from these samples: a very low logit, not -inf (SGD
-            head.bias.nan_to_num_(neginf=-1e4)  # with weight decay would turn -inf into NaN)
-    return fit_finetune(encoder, head, x_train, y_train, n_classes=n_classes, **settings, **fit)
+        start = (copy.deepcopy(head) if head is not None
+                 else probe_head(encoder, x_train, y_train, n_classes=n_classes, seed=seed))
+    return fit_finetune(encoder, start, x_train, y_train, n_classes=n_classes, **settings, **fit)
 
 
 #: with at least this many training labels in every class, finetune settings are chosen on one
@@ -205,14 +216,18 @@ def select_finetune(encoder: nn.Module, x_train: torch.Tensor, y_train: torch.Te
     splits = list(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y))
     if single_split_from is not None and smallest >= single_split_from:
         splits, k = splits[:1], 1  # one of the k folds held out (a third with k = 3)
+    heads: dict[int, nn.Module] = {}  # each fold's probe, fitted once for every LP-FT candidate
     scores = []
     for cand in candidates:
         acc = []
         for fold, (tr, va) in enumerate(splits):
+            if cand.get("head_init") == "probe" and fold not in heads:
+                heads[fold] = probe_head(encoder, x_train[tr], y_train[tr], n_classes=n_classes, seed=seed)
             g = torch.Generator().manual_seed(seed * 1000 + fold)
             torch.manual_seed(seed * 1000 + fold)
             model, hist = fit_finetune_candidate(copy.deepcopy(encoder), x_train[tr], y_train[tr], candidate=cand,
-                                                 n_classes=n_classes, seed=seed, generator=g, **fit)
+                                                 n_classes=n_classes, seed=seed, head=heads.get(fold),
+                                                 generator=g, **fit)
             # a fold whose fit diverged scores 0, not the share of the class its NaN logits name
             acc.append(0.0 if diverged(hist) else
                        float((predict(model, x_train[va]).cpu() == torch.as_tensor(y[va])).float().mean()))
